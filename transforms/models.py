@@ -1,0 +1,143 @@
+"""The records that flow between stages: RawArticle → CleanArticle → SegmentedArticle → EnrichedArticle.
+
+Each stage's model extends the previous one, so a later stage adds fields and never rewrites what an
+earlier stage produced. All character offsets point into ``CleanArticle.body`` (end exclusive), so a
+highlight, a passage or an entity can always be cut out of the stored body with ``body[start:end]``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+InputFormat = Literal["text", "html", "json"]
+EntityType = Literal["person", "organization", "location", "group", "event", "product", "work", "law"]
+DateMentionType = Literal["date", "time", "duration", "set"]
+Granularity = Literal["time", "day", "week", "month", "season", "quarter", "half", "year", "decade", "century"]
+
+
+class Record(BaseModel):
+    """Frozen, so a stage cannot mutate what it was given; it builds the next model instead."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Origin(Record):
+    """Where an input came from: enough to find it again, to dead-letter it and to detect it vanished."""
+
+    path: str = Field(description="Path of the source file as given on the command line, resolved.")
+    line: int | None = Field(default=None, description="1-based line number inside a JSONL file.")
+
+    def label(self) -> str:
+        return f"{self.path}:{self.line}" if self.line is not None else self.path
+
+
+class RawArticle(Record):
+    """One article as read from disk: decoded, not yet cleaned. Metadata is as the source gave it."""
+
+    origin: Origin
+    format: InputFormat
+    content: str = Field(description="Decoded text; the HTML source for format 'html'.")
+    encoding: str = Field(default="utf-8", description="Encoding the bytes were decoded from.")
+    url: str | None = None
+    title: str | None = None
+    source: str | None = Field(default=None, description="Publisher name or site.")
+    published_at: str | None = Field(default=None, description="Publication date as given, unparsed.")
+    authors: list[str] = Field(default_factory=list)
+    language: str | None = Field(default=None, description="Language as declared by the source.")
+    ignored_fields: int = Field(default=0, description="Unknown JSON keys that were dropped.")
+
+
+class CleanArticle(Record):
+    """Main text only: boilerplate, markup and syndication footers removed, unicode repaired."""
+
+    origin: Origin
+    format: InputFormat
+    encoding: str
+    url: str | None = Field(default=None, description="Canonical URL when known.")
+    source: str | None = None
+    authors: list[str] = Field(default_factory=list)
+    declared_language: str | None = None
+    title: str | None = None
+    body: str = Field(description="Cleaned text; paragraphs separated by a blank line.")
+    published_at: datetime | None = None
+    published_at_source: str | None = Field(
+        default=None, description="Where the date came from: metadata, html, url or text."
+    )
+    removed_lines: int = Field(default=0, description="Boilerplate lines dropped by the cleaner.")
+    content_hash: str = Field(description="sha256 of the normalised title and body: the exact-duplicate key.")
+
+
+class Span(Record):
+    start: int = Field(ge=0, description="Offset of the first character in the body.")
+    end: int = Field(ge=0, description="Offset one past the last character in the body.")
+
+
+class Paragraph(Span):
+    index: int
+
+
+class Sentence(Span):
+    paragraph: int = Field(description="Index of the paragraph the sentence belongs to.")
+
+
+class Passage(Span):
+    """A few consecutive sentences of one paragraph or more: the unit of passage search."""
+
+    index: int
+    first_sentence: int
+    last_sentence: int
+
+
+class SegmentedArticle(CleanArticle):
+    paragraphs: list[Paragraph]
+    sentences: list[Sentence]
+    passages: list[Passage]
+
+
+class LanguageGuess(Record):
+    code: str = Field(description="ISO 639-1 code, or 'und' when undecidable.")
+    probability: float = Field(ge=0.0, le=1.0)
+    method: str = Field(description="Which detector decided, e.g. 'langdetect', 'lingua', 'declared'.")
+
+
+class Entity(Record):
+    """One entity of an article after canonicalisation: all its mentions folded under one name."""
+
+    name: str = Field(description="Canonical name: the longest full form seen in the article.")
+    type: EntityType
+    count: int = Field(ge=1)
+    first_offset: int = Field(ge=0)
+    mentions: list[str] = Field(description="Distinct surface forms, in order of appearance.")
+
+
+class DateMention(Record):
+    """A temporal expression, TIMEX3-style, normalised against the publication date when there is one."""
+
+    text: str
+    start: int
+    end: int
+    type: DateMentionType
+    value: str | None = Field(
+        default=None, description="TIMEX3 value: 2024-10-29, 2024-W44, 2024-10, 2024-Q4, P3D, XXXX-WXX-2 …"
+    )
+    granularity: Granularity | None = None
+    resolved: bool = Field(description="False when the value could not be anchored to a calendar date.")
+    range_start: date | None = Field(default=None, description="First calendar day the mention covers.")
+    range_end: date | None = Field(default=None, description="Last calendar day the mention covers.")
+
+
+class Lineage(Record):
+    pipeline_version: str
+    models: dict[str, str] = Field(description="Package name → version of every model that shaped the document.")
+
+
+class EnrichedArticle(SegmentedArticle):
+    language: LanguageGuess
+    paragraph_languages: list[LanguageGuess]
+    entities: list[Entity]
+    entities_status: str = Field(description="'ok', or why no entities were extracted.")
+    date_mentions: list[DateMention]
+    lineage: Lineage
