@@ -1,0 +1,38 @@
+package org.newsindex.analysis;
+
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.miscellaneous.ASCIIFoldingFilter;
+import org.elasticsearch.plugin.Inject;
+import org.elasticsearch.plugin.NamedComponent;
+import org.elasticsearch.plugin.analysis.TokenFilterFactory;
+import org.elasticsearch.plugin.settings.AnalysisSettings;
+import org.elasticsearch.plugin.settings.BooleanSetting;
+
+/** analysis-common's {@code asciifolding}: "café" → "cafe"; also used by normalizers (keyword fields). */
+@NamedComponent("asciifolding")
+public class AsciiFoldingFilterFactory implements TokenFilterFactory {
+
+    @AnalysisSettings
+    public interface Settings {
+        @BooleanSetting(path = "preserve_original", defaultValue = false)
+        boolean preserveOriginal();
+    }
+
+    private final boolean preserveOriginal;
+
+    @Inject
+    public AsciiFoldingFilterFactory(Settings settings) {
+        this.preserveOriginal = settings.preserveOriginal();
+    }
+
+    @Override
+    public TokenStream create(TokenStream input) {
+        return new ASCIIFoldingFilter(input, preserveOriginal);
+    }
+
+    /** A normalizer must yield exactly one token per input, so the original is never kept here. */
+    @Override
+    public TokenStream normalize(TokenStream input) {
+        return new ASCIIFoldingFilter(input, false);
+    }
+}

@@ -1,0 +1,99 @@
+"""Index setup as its own step (never a side effect of loading): template, versioned index, alias.
+
+Everything reads and writes through the alias (``articles``); the concrete index is versioned (``articles-v1``,
+``articles-v2`` …) so a rebuild fills a new index and swaps the alias atomically.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from elasticsearch import Elasticsearch
+
+MAPPINGS_DIR = Path(__file__).resolve().parents[2] / "index_mappings"
+
+
+@cache
+def load_template(name: str = "articles") -> dict[str, Any]:
+    return json.loads((MAPPINGS_DIR / f"{name}.template.json").read_text())
+
+
+def template_for(alias: str, name: str = "articles") -> dict[str, Any]:
+    """The committed template with its index pattern bound to the configured alias name."""
+    template = copy.deepcopy(load_template(name))
+    template["index_patterns"] = [pattern.replace(name, alias, 1) for pattern in template["index_patterns"]]
+    return template
+
+
+def mapping_version() -> int:
+    return int(load_template()["_meta"]["version"])
+
+
+def versioned_name(alias: str, version: int) -> str:
+    return f"{alias}-v{version}"
+
+
+def existing_versions(client: Elasticsearch, alias: str) -> list[int]:
+    names = client.indices.get(index=f"{alias}-v*", expand_wildcards="open,closed").keys()
+    pattern = re.compile(rf"^{re.escape(alias)}-v(\d+)$")
+    return sorted(int(m.group(1)) for name in names if (m := pattern.match(name)))
+
+
+def alias_target(client: Elasticsearch, alias: str) -> str | None:
+    if not client.indices.exists_alias(name=alias):
+        return None
+    return sorted(client.indices.get_alias(name=alias).keys())[-1]
+
+
+@dataclass
+class SetupReport:
+    template: str
+    index: str
+    alias: str
+    created: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        done = ", ".join(self.created) if self.created else "nothing new (already set up)"
+        return [f"template {self.template}, index {self.index}, alias {self.alias} → {self.index}", f"created: {done}"]
+
+
+def put_template(client: Elasticsearch, alias: str) -> bool:
+    """Installs the template; True when it changed (or was missing)."""
+    body = template_for(alias)
+    current = client.options(ignore_status=404).indices.get_index_template(name=alias)
+    existing = current.get("index_templates", []) if current.meta.status == 200 else []
+    if existing and existing[0]["index_template"].get("_meta") == body["_meta"]:
+        return False
+    client.indices.put_index_template(name=alias, **body)
+    return True
+
+
+def create_index(client: Elasticsearch, name: str) -> None:
+    """Settings and mappings come from the template; creating is enough."""
+    client.indices.create(index=name)
+
+
+def setup(client: Elasticsearch, alias: str) -> SetupReport:
+    """Idempotent: a second call creates nothing."""
+    report = SetupReport(template=alias, index="", alias=alias)
+    if put_template(client, alias):
+        report.created.append(f"template {alias}")
+    target = alias_target(client, alias)
+    if target is None:
+        if client.indices.exists(index=alias):
+            raise RuntimeError(f"An index named {alias!r} exists where the alias should be: delete or rename it.")
+        versions = existing_versions(client, alias)
+        target = versioned_name(alias, (versions[-1] if versions else 0) + 1)
+        if not client.indices.exists(index=target):
+            create_index(client, target)
+            report.created.append(f"index {target}")
+        client.indices.update_aliases(actions=[{"add": {"index": target, "alias": alias, "is_write_index": True}}])
+        report.created.append(f"alias {alias}")
+    report.index = target
+    return report

@@ -1,0 +1,65 @@
+"""Settings from the environment. Defaults point at the embedded local node so that nothing needs configuring."""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LOCAL_ES_URL = "http://127.0.0.1:9200"
+
+
+def default_home() -> Path:
+    """Where the local node, its data and its generated password live: a user cache, never the repo.
+
+    As root the node runs as an unprivileged user that cannot enter /root, so root's cache is system-wide.
+    """
+    if os.environ.get("NEWSINDEX_HOME"):
+        return Path(os.environ["NEWSINDEX_HOME"])
+    if os.geteuid() == 0:
+        return Path("/var/cache/newsindex")
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "newsindex"
+
+
+class Settings(BaseSettings):
+    """Every setting of the tool. Secrets are SecretStr so they never show in reprs, logs or reports."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    es_url: str = Field(default=LOCAL_ES_URL, validation_alias="ES_URL", description="Elasticsearch URL.")
+    es_username: str | None = Field(default=None, validation_alias="ES_USERNAME")
+    es_password: SecretStr | None = Field(default=None, validation_alias="ES_PASSWORD")
+    es_api_key: SecretStr | None = Field(
+        default=None, validation_alias="ES_API_KEY", description="Base64 'id:key' API key; wins over basic auth."
+    )
+    es_ca_cert: Path | None = Field(default=None, validation_alias="ES_CA_CERT", description="CA for https.")
+    es_request_timeout: float = Field(default=60.0, gt=0, le=600, validation_alias="ES_REQUEST_TIMEOUT")
+    index: str = Field(default="articles", validation_alias="NEWSINDEX_INDEX", description="Alias to read/write.")
+    home: Path = Field(default_factory=default_home, validation_alias="NEWSINDEX_HOME")
+    es_version: str = Field(default="8.19.21", validation_alias="NEWSINDEX_ES_VERSION")
+    es_heap_min: str = Field(default="512m", validation_alias="NEWSINDEX_ES_HEAP_MIN")
+    es_heap_max: str = Field(default="1g", validation_alias="NEWSINDEX_ES_HEAP_MAX")
+    es_start_timeout: float = Field(default=180.0, gt=0, le=1800, validation_alias="NEWSINDEX_ES_START_TIMEOUT")
+
+    @cached_property
+    def es_host(self) -> str:
+        return urlsplit(self.es_url).hostname or "127.0.0.1"
+
+    @cached_property
+    def es_port(self) -> int:
+        return urlsplit(self.es_url).port or 9200
+
+    @property
+    def targets_local_node(self) -> bool:
+        """The embedded node serves plain http on loopback; anything else is a user's cluster."""
+        parts = urlsplit(self.es_url)
+        return parts.scheme == "http" and parts.hostname in {"127.0.0.1", "localhost"}
+
+    @property
+    def deadletter_index(self) -> str:
+        return f"{self.index}-deadletter"

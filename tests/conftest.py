@@ -1,0 +1,49 @@
+"""Session fixtures: the real local Elasticsearch node (started here when not running) and per-test aliases.
+
+No stand-in for Elasticsearch exists in this suite: integration tests talk to the node `newsindex es start` runs.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from elasticsearch import Elasticsearch
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+from flows.es import node  # noqa: E402
+from flows.es.client import connect  # noqa: E402
+from flows.settings import Settings  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def es_settings() -> Settings:
+    return Settings()
+
+
+@pytest.fixture(scope="session")
+def es_node(es_settings: Settings) -> Iterator[Settings]:
+    """Starts the node if it is not running, and stops it at the end only if this session started it."""
+    started_here = node.running_pid(node.paths_for(es_settings)) is None
+    node.start(es_settings)
+    yield es_settings
+    if started_here and not os.environ.get("NEWSINDEX_KEEP_NODE"):
+        node.stop(es_settings)
+
+
+@pytest.fixture(scope="session")
+def es(es_node: Settings) -> Elasticsearch:
+    return connect(es_node)
+
+
+@pytest.fixture
+def test_alias(es: Elasticsearch) -> Iterator[str]:
+    """A fresh alias (and so a fresh template/index family) per test; removed afterwards."""
+    alias = f"test-{uuid.uuid4().hex[:10]}"
+    yield alias
+    es.options(ignore_status=404).indices.delete(index=f"{alias}-*", expand_wildcards="all")
+    es.options(ignore_status=404).indices.delete_index_template(name=alias)
+    es.options(ignore_status=404).indices.delete_index_template(name=f"{alias}-deadletter")

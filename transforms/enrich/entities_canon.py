@@ -1,0 +1,191 @@
+"""Fold the raw mentions of one article into entities: one per real-world thing, under its full name.
+
+The small model is noisy in predictable ways: it glues possessives, quotes and titles onto names, labels
+a bare surname ORG or NORP once it has said PERSON for the full name, and types the same string
+differently from one sentence to the next. Each rule below undoes one of those habits using only
+evidence from the same article; nothing here knows any particular name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from transforms.enrich.entities_recognise import Mention
+from transforms.enrich.entities_titles import is_title_word, strip_title_run
+from transforms.models import Entity, EntityType
+
+LABEL_TO_TYPE: dict[str, EntityType] = {
+    "PERSON": "person",
+    "ORG": "organization",
+    "GPE": "location",
+    "LOC": "location",
+    "FAC": "location",
+    "NORP": "group",
+    "EVENT": "event",
+    "PRODUCT": "product",
+    "WORK_OF_ART": "work",
+    "LAW": "law",
+}
+# Types that take a dropped leading article: "the Pentagon" is Pentagon, but "The Hobbit" stays whole.
+_ARTICLE_TYPES = frozenset({"organization", "location"})
+# Types a bare surname gets mislabelled with; a place name (Washington, Jordan) is left alone.
+_SURNAME_CONFUSIONS = frozenset({"organization", "group"})
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_LEADING_JUNK = re.compile(r"^[\s\"“”‘'’«‹(\[{<*•·\-–—:;,.]+")
+_TRAILING_JUNK = re.compile(r"[\s\"“”‘’'»›)\]}>*•·\-–—:;,!?]+$")
+_POSSESSIVE = re.compile(r"\s?['’ʼ][sS]$")
+_LEADING_ARTICLE = re.compile(r"^the\s+", re.IGNORECASE)
+_WORD = re.compile(r"\S+")
+# Abbreviations that keep their final period ("Apple Inc.", "U.S." is kept by its inner period).
+_KEEP_PERIOD = frozenset({"inc", "corp", "co", "ltd", "jr", "sr", "bros", "plc", "st", "mt", "ft", "no"})
+
+
+@dataclass(frozen=True, slots=True)
+class Cleaned:
+    """A mention after trimming: ``name`` is its whitespace-normalised surface form."""
+
+    name: str
+    type: EntityType
+    start: int
+
+
+def canonicalise(mentions: Sequence[Mention], text: str) -> list[Entity]:
+    """All mentions of one article folded into entities, most mentioned first."""
+    cleaned = [c for m in sorted(mentions, key=lambda m: m.start) if (c := clean_mention(m, text))]
+    majority = _majority_types(cleaned)
+    roots = _link_person_names(cleaned, majority)
+    linked = [_relink(c, roots, majority) for c in cleaned]
+    return _build_entities(linked, cleaned)
+
+
+def clean_mention(mention: Mention, text: str) -> Cleaned | None:
+    """Trim one raw mention to the name it carries, or None when nothing name-like is left."""
+    etype = LABEL_TO_TYPE.get(mention.label)
+    if etype is None or _PARAGRAPH_BREAK.search(mention.text):
+        return None
+    start, surface = _trim(mention.start, mention.text)
+    if etype in _ARTICLE_TYPES:
+        start, surface = _drop_match(start, surface, _LEADING_ARTICLE)
+    start, surface, etype = _fold_titles(start, surface, etype, text)
+    if etype == "person" and all(is_title_word(word) for word in surface.split()):
+        return None  # "President" alone names nobody in particular
+    name = " ".join(surface.split())
+    if not name or not any(ch.isupper() or ch.isdigit() for ch in name):
+        return None
+    return Cleaned(name, etype, start)
+
+
+def _trim(start: int, surface: str) -> tuple[int, str]:
+    """Strip surrounding quotes, brackets, punctuation and possessives until nothing changes."""
+    while True:
+        before = surface
+        start, surface = _drop_match(start, surface, _LEADING_JUNK)
+        surface = _POSSESSIVE.sub("", _TRAILING_JUNK.sub("", surface))
+        surface = _strip_sentence_period(surface)
+        if surface == before:
+            return start, surface
+
+
+def _strip_sentence_period(surface: str) -> str:
+    """"Moscow." loses its period, "U.S." and "Apple Inc." keep theirs."""
+    if not surface.endswith("."):
+        return surface
+    last_word = surface.rsplit(None, 1)[-1][:-1]
+    if "." in last_word or len(last_word) <= 1 or last_word.lower() in _KEEP_PERIOD:
+        return surface
+    return surface[:-1]
+
+
+def _drop_match(start: int, surface: str, pattern: re.Pattern[str]) -> tuple[int, str]:
+    match = pattern.match(surface)
+    if match is None or match.end() == len(surface):
+        return start, surface
+    return start + match.end(), surface[match.end() :]
+
+
+def _fold_titles(start: int, surface: str, etype: EntityType, text: str) -> tuple[int, str, EntityType]:
+    """"Defense Secretary Lloyd Austin" → "Lloyd Austin"; a title before or inside the span makes it a
+    person ("Mr. Dietz" that the model called ORG)."""
+    strict = etype != "person"
+    cut = strip_title_run(surface, abbreviations_only=strict)
+    if cut:
+        return start + cut, surface[cut:], "person"
+    if strict and _title_precedes(text, start) and _looks_like_name(surface):
+        return start, surface, "person"
+    return start, surface, etype
+
+
+def _title_precedes(text: str, start: int) -> bool:
+    match = re.search(r"(\S+)[ \t]+$", text[max(0, start - 40) : start])
+    return match is not None and is_title_word(match.group(1))
+
+
+def _looks_like_name(surface: str) -> bool:
+    words = surface.split()
+    return 1 <= len(words) <= 3 and all(word[:1].isupper() for word in words)
+
+
+def _majority_types(cleaned: Sequence[Cleaned]) -> dict[str, EntityType]:
+    """Per name, the type most of its mentions got; on a tie the type seen first wins."""
+    by_name: dict[str, Counter[EntityType]] = {}
+    for c in cleaned:
+        by_name.setdefault(c.name, Counter())[c.type] += 1
+    # Counter keeps insertion order and max() returns the first maximum: the earliest type wins ties.
+    return {name: max(counts, key=lambda t: counts[t]) for name, counts in by_name.items()}
+
+
+def _link_person_names(cleaned: Sequence[Cleaned], majority: dict[str, EntityType]) -> dict[str, str]:
+    """Map each short name to the one longer person name containing it; ambiguous names map to
+    themselves. Longest names are settled first so "Kim" → "Kim Jong" → "Kim Jong Un" collapses."""
+    names = sorted({c.name for c in cleaned}, key=lambda n: -len(n.split()))
+    roots: dict[str, str] = {}
+    persons: list[str] = []
+    for name in names:
+        etype = majority[name]
+        candidates = {roots[p] for p in persons if _is_short_form(name, p, last_only=etype != "person")}
+        if etype == "person" or (etype in _SURNAME_CONFUSIONS and len(name.split()) == 1):
+            roots[name] = candidates.pop() if len(candidates) == 1 else name
+        else:
+            roots[name] = name
+        if etype == "person":
+            persons.append(name)
+    return roots
+
+
+def _is_short_form(short: str, full: str, *, last_only: bool) -> bool:
+    """True when ``short``'s words are a contiguous run of ``full``'s (only its last word if last_only)."""
+    small, big = short.split(), full.split()
+    if len(small) >= len(big):
+        return False
+    if last_only:
+        return small == big[-1:]
+    return any(big[i : i + len(small)] == small for i in range(len(big) - len(small) + 1))
+
+
+def _relink(c: Cleaned, roots: dict[str, str], majority: dict[str, EntityType]) -> Cleaned:
+    root = roots[c.name]
+    if root == c.name:
+        return Cleaned(c.name, majority[c.name], c.start)
+    return Cleaned(root, "person", c.start)
+
+
+def _build_entities(linked: Sequence[Cleaned], surfaces: Sequence[Cleaned]) -> list[Entity]:
+    groups: dict[str, list[int]] = {}
+    for index, c in enumerate(linked):
+        groups.setdefault(c.name, []).append(index)
+    entities = [_entity(name, [linked[i] for i in idx], [surfaces[i] for i in idx]) for name, idx in groups.items()]
+    return sorted(entities, key=lambda e: (-e.count, e.first_offset))
+
+
+def _entity(name: str, linked: Sequence[Cleaned], surfaces: Sequence[Cleaned]) -> Entity:
+    return Entity(
+        name=name,
+        type=linked[0].type,
+        count=len(linked),
+        first_offset=min(c.start for c in surfaces),
+        mentions=list(dict.fromkeys(c.name for c in surfaces)),
+    )

@@ -1,0 +1,65 @@
+"""Honorifics and job titles in front of person names ("Mr. Putin", "Defense Secretary Lloyd Austin").
+
+Titles are folded away so that every way of addressing a person lands on the same entity, and a title
+right before a span is taken as evidence that the span is a person whatever label the model gave it.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Short forms that only ever stand before a person's name. The first group is also written without a
+# period in British English; the rest count only with their period ("Gen." but not "General Motors").
+_HONORIFICS_BARE = frozenset({"mr", "mrs", "ms", "mx", "dr"})
+_HONORIFICS_DOTTED = frozenset(
+    {"prof", "sen", "rep", "gov", "lt", "col", "gen", "sgt", "capt", "adm", "maj", "cmdr", "cpl", "pvt",
+     "rev", "pres", "supt", "insp", "det", "hon", "amb"}
+)  # fmt: skip
+# Words that name a role and precede a name: "President Putin", "spokesperson Charlie Dietz".
+_TITLES = frozenset(
+    {"president", "minister", "secretary", "chancellor", "premier", "governor", "senator", "congressman",
+     "congresswoman", "representative", "mayor", "king", "queen", "prince", "princess", "pope", "sheikh",
+     "emir", "sultan", "general", "lieutenant", "colonel", "major", "captain", "sergeant", "admiral",
+     "commander", "corporal", "ambassador", "spokesman", "spokeswoman", "spokesperson", "chairman",
+     "chairwoman", "ceo", "judge", "sir", "dame", "lord", "lady", "rabbi", "imam", "bishop", "cardinal",
+     "archbishop", "professor", "leader", "journalist", "reporter", "columnist", "correspondent", "coach",
+     "manager", "attorney", "envoy", "director", "chief", "officer", "economist", "analyst"}
+)  # fmt: skip
+# Words that qualify a title but are not one on their own: "Defense" in "Defense Secretary".
+_QUALIFIERS = frozenset(
+    {"vice", "deputy", "acting", "former", "interim", "foreign", "defense", "defence", "state", "home",
+     "interior", "finance", "health", "justice", "trade", "energy", "economy", "education", "treasury",
+     "army", "navy", "air", "force", "marine", "first", "executive", "senior", "prime", "supreme", "crown",
+     "of", "the", "for", "and", "u.s.", "us", "uk", "eu", "un", "lt.", "col.", "gen."}
+)  # fmt: skip
+_WORD = re.compile(r"\S+")
+
+
+def is_abbreviated_honorific(word: str) -> bool:
+    base = word.rstrip(".").lower()
+    return base in _HONORIFICS_BARE or (word.endswith(".") and base in _HONORIFICS_DOTTED)
+
+
+def is_title_word(word: str) -> bool:
+    """True for an honorific or a role noun, whatever its case or trailing punctuation."""
+    return is_abbreviated_honorific(word.rstrip(",")) or word.strip(".,").lower() in _TITLES
+
+
+def strip_title_run(surface: str, *, abbreviations_only: bool) -> int:
+    """Character offset where the name starts after a leading run of titles, or 0 when there is no such
+    run or nothing capitalised would be left. ``abbreviations_only`` accepts only "Mr."-style
+    honorifics, for spans the model did not call a person, where "General" may start "General Motors"."""
+    words = list(_WORD.finditer(surface))
+    index, saw_title = 0, False
+    while index < len(words) - 1:
+        word = words[index].group()
+        if abbreviations_only and not is_abbreviated_honorific(word):
+            break
+        if is_title_word(word):
+            saw_title = True
+        elif word.lower() not in _QUALIFIERS:
+            break
+        index += 1
+    if not saw_title or not words[index].group()[:1].isupper():
+        return 0
+    return words[index].start()
