@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
 
 from flows.settings import Settings
 
@@ -37,6 +40,77 @@ def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.ingest.flow import IngestOptions, ingest
+
+    options = IngestOptions(batch_size=args.batch_size, follow_symlinks=args.follow_symlinks,
+                            show_progress=not args.no_progress, **({"workers": args.workers} if args.workers is not None else {}))
+    report = ingest(paths=[str(p) for p in args.paths], options=options)
+    print(report.table())
+    if args.report:
+        Path(args.report).write_text(report.model_dump_json(indent=2))
+    return 0 if report.accounted else 1
+
+
+def cmd_enrich(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.index.deadletters import DeadLetter
+    from flows.index.document import to_document
+    from flows.ingest.flow import iter_enriched
+    from transforms.dedup.identity import article_id
+
+    published = _parse_iso(args.published_at) if args.published_at else None
+    failures = 0
+    for record in iter_enriched(args.paths, published, args.follow_symlinks):
+        if isinstance(record, DeadLetter):
+            failures += 1
+            print(f"rejected {record.origin.label()}: {record.stage}/{record.reason}: {record.detail}", file=sys.stderr)
+            continue
+        document = to_document(record, article_id(record))
+        print(json.dumps(document, ensure_ascii=False, indent=None if args.json else 2))
+    return 1 if failures and args.strict else 0
+
+
+def cmd_deadletters(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.es.client import connect_checked
+    from flows.index.deadletters import list_letters
+
+    letters = list_letters(connect_checked(settings), settings.index)
+    for letter in letters:
+        if args.json:
+            print(letter.model_dump_json())
+        else:
+            print(f"{letter.origin.label()}\t{letter.stage}/{letter.reason}\t{letter.detail}")
+    if not args.json:
+        print(f"{len(letters)} dead letter(s) in {settings.deadletter_index}", file=sys.stderr)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.search.query import facet_counts, format_response, run_search, search_params
+    from flows.search.render import render
+
+    params = search_params(args.query, args.filter, size=args.size, offset=args.offset, story=args.story)
+    if args.render:
+        print(json.dumps(render("articles-search", params), indent=2, ensure_ascii=False))
+        return 0
+    from flows.es.client import connect_checked
+
+    response = run_search(connect_checked(settings), settings.index, params)
+    if args.json:
+        hits = [{"id": h["_id"], "score": h["_score"], **h["_source"], "highlight": h.get("highlight", {})}
+                for h in response["hits"]["hits"]]
+        print(json.dumps({"total": response["hits"]["total"]["value"], "hits": hits,
+                          "facets": facet_counts(response)}, ensure_ascii=False))
+    else:
+        print(format_response(response))
+    return 0
+
+
+def _parse_iso(value: str) -> datetime:
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
 EVALUATIONS = ("extraction", "dates", "language", "ner")
 
 
@@ -59,6 +133,39 @@ def build_parser() -> argparse.ArgumentParser:
     setup = sub.add_parser("setup", help="install the index template, the versioned index and the alias")
     setup.set_defaults(handler=cmd_setup)
 
+    run = sub.add_parser("run", help="run the ingest flow over files and folders of raw articles")
+    run.add_argument("paths", nargs="+", type=Path)
+    run.add_argument("--report", type=Path, help="write the run report as JSON to this file")
+    run.add_argument("--workers", type=int, help="worker processes for clean/enrich (default: all cores)")
+    run.add_argument("--batch-size", type=int, default=256)
+    run.add_argument("--follow-symlinks", action="store_true", help="follow symlinks that leave the input folder")
+    run.add_argument("--no-progress", action="store_true")
+    run.set_defaults(handler=cmd_run)
+
+    enrich = sub.add_parser("enrich", help="read, clean, segment and enrich without indexing; print the documents")
+    enrich.add_argument("paths", nargs="+", type=Path)
+    enrich.add_argument("--published-at", help="ISO date or datetime to use as the publication date")
+    enrich.add_argument("--json", action="store_true", help="one JSON object per line")
+    enrich.add_argument("--follow-symlinks", action="store_true")
+    enrich.add_argument("--strict", action="store_true", help="exit 1 when an input was rejected")
+    enrich.set_defaults(handler=cmd_enrich)
+
+    search = sub.add_parser("search", help="full-text search with highlights and facets")
+    search.add_argument("query", help="free text (simple_query_string syntax); empty for all")
+    search.add_argument("--filter", action="append", default=[], metavar="FIELD=VALUE",
+                        help="language, source, story_id, entity, person, organization, location, group, event, "
+                             "published_from, published_to, mentioned_from, mentioned_to")
+    search.add_argument("--story", help="only articles of this story_id")
+    search.add_argument("--size", type=int, default=10)
+    search.add_argument("--offset", type=int, default=0)
+    search.add_argument("--json", action="store_true")
+    search.add_argument("--render", action="store_true", help="print the rendered request body, do not search")
+    search.set_defaults(handler=cmd_search)
+
+    letters = sub.add_parser("deadletters", help="list inputs that could not be indexed, with the reason")
+    letters.add_argument("--json", action="store_true")
+    letters.set_defaults(handler=cmd_deadletters)
+
     evaluate = sub.add_parser("eval", help="score a stage on a public benchmark")
     evaluate.add_argument("kind", choices=EVALUATIONS)
     evaluate.add_argument("rest", nargs=argparse.REMAINDER, help="arguments of the evaluation")
@@ -68,6 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     settings = Settings()
     handler: Handler = args.handler
     try:
@@ -86,7 +194,9 @@ def _known_error(exc: Exception) -> bool:
     from flows.es.install import InstallError
     from flows.es.node import NodeError
 
-    return isinstance(exc, Unreachable | InstallError | NodeError)
+    from flows.search.query import BadFilter
+
+    return isinstance(exc, Unreachable | InstallError | NodeError | BadFilter)
 
 
 if __name__ == "__main__":

@@ -44,6 +44,30 @@ def test_alias(es: Elasticsearch) -> Iterator[str]:
     """A fresh alias (and so a fresh template/index family) per test; removed afterwards."""
     alias = f"test-{uuid.uuid4().hex[:10]}"
     yield alias
-    es.options(ignore_status=404).indices.delete(index=f"{alias}-*", expand_wildcards="all")
-    es.options(ignore_status=404).indices.delete_index_template(name=alias)
-    es.options(ignore_status=404).indices.delete_index_template(name=f"{alias}-deadletter")
+    drop_alias_family(es, alias)
+
+
+def drop_alias_family(es: Elasticsearch, alias: str) -> None:
+    """Indices by name: the node refuses wildcard deletes (action.destructive_requires_name)."""
+    names = list(es.indices.get(index=f"{alias}-*", expand_wildcards="all").keys())
+    if names:
+        es.indices.delete(index=names)
+    for template in (alias, f"{alias}-deadletter"):
+        es.options(ignore_status=404).indices.delete_index_template(name=template)
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """A real Prefect server (ephemeral, temporary database) for the whole session: flows run for real."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def alias_env(test_alias: str) -> Iterator[str]:
+    """Points the flow's own Settings (read from the environment) at the test alias."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NEWSINDEX_INDEX", test_alias)
+        yield test_alias

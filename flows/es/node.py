@@ -24,6 +24,7 @@ from pathlib import Path
 from elasticsearch import Elasticsearch
 
 from flows.es import install
+from flows.es.plugin import ensure_plugin
 from flows.settings import Settings
 
 CLUSTER_NAME = "newsindex"
@@ -154,10 +155,6 @@ def prepare(settings: Settings) -> tuple[NodePaths, str | None]:
     for folder in (paths.data, paths.logs, paths.run):
         folder.mkdir(exist_ok=True)
     install.chown_tree(paths.es_home, user)
-    try:
-        from flows.es.plugin import ensure_plugin
-    except ImportError:  # TEMP until the plugin lands
-        ensure_plugin = lambda *a, **k: False  # noqa: E731
     ensure_plugin(paths.es_home, paths.home / "plugin-build", install.java_home(), install.run_as_prefix(user))
     write_config(settings, paths)
     for folder in (paths.es_home, paths.data, paths.logs, paths.run):

@@ -16,6 +16,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
+DEFAULT_ALIAS = "articles"
 MAPPINGS_DIR = Path(__file__).resolve().parents[2] / "index_mappings"
 
 
@@ -25,9 +26,10 @@ def load_template(name: str = "articles") -> dict[str, Any]:
 
 
 def template_for(alias: str, name: str = "articles") -> dict[str, Any]:
-    """The committed template with its index pattern bound to the configured alias name."""
+    """A committed template with its index patterns bound to the configured alias (files are written for
+    the default alias ``articles``)."""
     template = copy.deepcopy(load_template(name))
-    template["index_patterns"] = [pattern.replace(name, alias, 1) for pattern in template["index_patterns"]]
+    template["index_patterns"] = [alias + pattern.removeprefix(DEFAULT_ALIAS) for pattern in template["index_patterns"]]
     return template
 
 

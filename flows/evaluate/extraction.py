@@ -162,10 +162,8 @@ def format_table(ours: Scores, peers: Mapping[str, Scores]) -> str:
     for name, s in rows:
         f1 = f"{s.f1:.3f}" + (f" ± {s.f1_std:.3f}" if s.f1_std is not None else "")
         anchor = PUBLISHED_ANCHORS.get(name)
-        published = " / ".join(f"{v:.3f}" for v in anchor) if anchor else ""
-        lines.append(
-            f"{name:<18} {f1:>14} {s.precision:>6.3f} {s.recall:>6.3f} {s.accuracy:>6.3f}   {published}"
-        )
+        published = " / ".join(f"{v:.3f}" for v in anchor) if anchor else "-"
+        lines.append(f"{name:<18} {f1:>14} {s.precision:>6.3f} {s.recall:>6.3f} {s.accuracy:>6.3f}   {published}")
     return "\n".join(lines)
 
 

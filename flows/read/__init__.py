@@ -1,0 +1,62 @@
+"""Read stage: input paths → a stream of ``RawArticle`` or ``ReadFailure``, lazily, one file at a time.
+
+Usage::
+
+    for item in read_articles([Path("data/")]):
+        if isinstance(item, ReadFailure):
+            dead_letter(item)
+        else:
+            clean(item)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from flows.read.discover import SUFFIX_FORMATS, discover, scan, source_format
+from flows.read.failure import READ_FAILURE_REASONS, ReadFailure
+from flows.read.html import HtmlReader
+from flows.read.jsonl import JsonlReader, JsonReader
+from flows.read.limits import DEFAULT_LIMITS, ReadLimits
+from flows.read.source import ReadResult, SourceReader
+from flows.read.text import TextReader
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "READERS",
+    "READ_FAILURE_REASONS",
+    "SUFFIX_FORMATS",
+    "ReadFailure",
+    "ReadLimits",
+    "ReadResult",
+    "SourceReader",
+    "discover",
+    "read_articles",
+    "read_file",
+    "scan",
+    "source_format",
+]
+
+READERS: dict[str, SourceReader] = {
+    reader.format: reader for reader in (TextReader(), HtmlReader(), JsonReader(), JsonlReader())
+}
+
+
+def read_articles(
+    paths: Sequence[Path], *, follow_symlinks: bool = False, limits: ReadLimits = DEFAULT_LIMITS
+) -> Iterator[ReadResult]:
+    """Every article under ``paths``, with a ``ReadFailure`` in place of anything that could not be read."""
+    for item in scan(paths, follow_symlinks=follow_symlinks):
+        if isinstance(item, ReadFailure):
+            yield item
+        else:
+            yield from read_file(item, limits=limits)
+
+
+def read_file(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[ReadResult]:
+    """The articles of one supported file (e.g. to re-read a dead letter)."""
+    file_format = source_format(path)
+    if file_format is None:
+        raise ValueError(f"unsupported file: {path}")
+    yield from READERS[file_format].read(path, limits)

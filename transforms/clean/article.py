@@ -1,7 +1,90 @@
-"""stub"""
-import trafilatura
+"""The clean stage's one entry point: ``RawArticle`` → ``CleanArticle``.
+
+Order matters: unicode is repaired before the body is assembled, and nothing touches the body
+after it is built, because every later offset indexes into it. Metadata the source gave
+(JSON records) wins over what is read from the page, which is a guess by comparison.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from datetime import datetime
+
+from transforms.clean.boilerplate import drop_boilerplate
+from transforms.clean.html import HtmlExtraction, extract_html
+from transforms.clean.published import date_from_text, date_from_url, parse_date
+from transforms.clean.repair import repair_text
+from transforms.clean.text import CleanText, clean_text, drop_repeated_title, normalize_lines
+from transforms.errors import RejectedArticle
 from transforms.models import CleanArticle, RawArticle
 
+_WORD = re.compile(r"\w")
+
+
+def content_hash(body: str) -> str:
+    """Exact-duplicate key: NFKC, casefold and collapsed whitespace, so layout differences vanish."""
+    normalised = " ".join(unicodedata.normalize("NFKC", body).casefold().split())
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def _repaired(value: str | None) -> str | None:
+    if value is None:
+        return None
+    text = " ".join(repair_text(value).split())
+    return text or None
+
+
+def _clean_html(raw: RawArticle) -> tuple[CleanText, HtmlExtraction]:
+    """Each extracted line is a paragraph already; only boilerplate and a repeated title go."""
+    extraction = extract_html(raw.content, raw.url)
+    title = _repaired(raw.title) or _repaired(extraction.meta.title)
+    lines = [line for line in normalize_lines(repair_text(extraction.text)) if line]
+    paragraphs, removed = drop_boilerplate(lines)
+    return CleanText(title, drop_repeated_title(paragraphs, title), removed), extraction
+
+
+def _published(raw: RawArticle, extraction: HtmlExtraction | None, body: str) -> tuple[datetime | None, str | None]:
+    """Given metadata, then what the page declared or htmldate found, then the URL, then a dateline."""
+    given = parse_date(raw.published_at)
+    if given:
+        return given, "metadata"
+    if extraction is not None and extraction.published:
+        found = parse_date(extraction.published)
+        if found:
+            return found, extraction.published_source
+    from_url = date_from_url(raw.url)
+    if from_url:
+        return from_url, "url"
+    from_text = date_from_text(body)
+    return (from_text, "text") if from_text else (None, None)
+
+
 def clean_article(raw: RawArticle) -> CleanArticle:
-    body = trafilatura.extract(raw.content, url=raw.url) or ""
-    return CleanArticle(origin=raw.origin, format=raw.format, encoding=raw.encoding, body=body, content_hash="x")
+    """Main text, metadata and publication date of one article; ``RejectedArticle`` when nothing is left."""
+    extraction: HtmlExtraction | None = None
+    if raw.format == "html":
+        cleaned, extraction = _clean_html(raw)
+    else:
+        cleaned = clean_text(repair_text(raw.content), title=_repaired(raw.title))
+    body = cleaned.body
+    if not _WORD.search(body):
+        raise RejectedArticle("clean", "empty_body", f"no text left after cleaning {raw.origin.label()}")
+    meta = extraction.meta if extraction is not None else None
+    published_at, published_source = _published(raw, extraction, raw.content if extraction is None else body)
+    return CleanArticle(
+        origin=raw.origin,
+        format=raw.format,
+        encoding=raw.encoding,
+        url=raw.url or (meta.canonical_url if meta else None),
+        source=_repaired(raw.source) or (meta.site_name if meta else None),
+        authors=raw.authors or (meta.authors if meta else []),
+        declared_language=raw.language or (meta.language if meta else None),
+        title=cleaned.title,
+        body=body,
+        published_at=published_at,
+        published_at_source=published_source,
+        removed_lines=cleaned.removed_lines,
+        content_hash=content_hash(body),
+    )

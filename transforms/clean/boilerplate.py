@@ -44,7 +44,7 @@ _PROMPT_PATTERNS = [
     r"|sponsored|share|comments?|\d+ comments?|show comments|tell us what you think\W*|leave a comment)"
     r"\s*\W*\s*$",
     rf"\bfollow (?:us|me|him|her|them|@\w+) (?:on|at) {_SOCIAL}\b",
-    rf"^\s*follow (?:us|me|him|her|them)\b.{0,40}\b(?:{_SOCIAL}|@\w+)",
+    rf"^\s*follow (?:us|me|him|her|them)\b.{{0,40}}\b(?:{_SOCIAL}|@\w+)",
     r"^\s*(?:subscribe|sign up|join (?:us|our))\b.{0,60}\b(?:newsletter|updates|alerts|today|now|free|our"
     r"|channel|podcast|here)\b",
     r"\b(?:sign up|subscribe) (?:to|for) (?:our|the|my)\b.{0,40}\bnewsletter\b",

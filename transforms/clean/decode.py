@@ -1,12 +1,14 @@
 """Bytes → text, before any cleaning.
 
 Order of trust: a byte-order mark, then strict UTF-8 (what almost every modern source is), then the
-charset the document itself declares (``hint``, e.g. an HTML ``<meta charset>``), then detection.
-Detection is split by script because statistical detectors are unreliable on short Latin texts
-(charset-normalizer reads the BBC's Latin-1 "£10m" file as cp932): text whose non-ASCII bytes are a
-small minority is a Latin-script single-byte encoding, decided between cp1252 and cp1250 by which one
-produces fewer symbols inside words; text dominated by high bytes (Cyrillic, Greek, CJK) goes to
-charset-normalizer. Mojibake that is already *in* the characters is left alone: the clean stage repairs it.
+charset the document declares about itself (``hint``, e.g. an HTML ``<meta charset>``), then detection.
+Statistical detectors are unreliable on short texts (charset-normalizer reads the BBC's Latin-1 "£10m"
+file as cp932, and a short KOI8-R sentence as Shift JIS), so detection only proposes candidates and a
+general plausibility test picks among them: the right codepage yields no symbols inside words, no
+capitals after lower-case letters and no half-width katakana. Text whose non-ASCII bytes sit inside
+mostly-ASCII words is Latin script, and only cp1252 and cp1250 are considered (cp1252 wins ties: it is
+the web's commonest legacy encoding). Mojibake already *in* the characters is left alone: the clean
+stage repairs it.
 """
 
 from __future__ import annotations
@@ -20,7 +22,11 @@ from transforms.errors import RejectedArticle
 
 _SAMPLE_BYTES = 65_536
 _MAX_CONTROL_SHARE = 0.03
-_LATIN_SCRIPT_MAX_HIGH_SHARE = 0.30
+_SCORE_BYTES = 16_384
+_LATIN_SCRIPT_MAX_HIGH_SHARE = 0.6
+_MAX_DETECTED = 5
+_COMMON_NON_LATIN = ("cp1251", "koi8_r")  # short Cyrillic texts are where the detector fails most
+_ODD_BLOCKS = frozenset(chr(code) for code in range(0x80, 0xA0)) | {"\ufffd"}
 # C0 controls that never occur in text; tab, LF, VT, FF, CR and ESC (ISO-2022) are allowed.
 _CONTROL_BYTES = bytes(b for b in range(0x20) if b not in (0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B))
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -89,12 +95,12 @@ def _guess_encoding(data: bytes, hint: str | None) -> str:
     declared = _normalise_label(hint)
     if declared and declared != "utf-8" and _decodes(data, declared):
         return declared
-    if _high_byte_share(data) <= _LATIN_SCRIPT_MAX_HIGH_SHARE:
-        return _latin_codepage(data)
-    best = charset_normalizer.from_bytes(data[:_SAMPLE_BYTES]).best()
-    if best is not None and _decodes(data, best.encoding):
-        return _normalise_label(best.encoding) or best.encoding
-    return _latin_codepage(data)
+    if _latin_script(data):
+        candidates = ["cp1252", "cp1250"]
+    else:
+        detected = [match.encoding for match in charset_normalizer.from_bytes(data[:_SAMPLE_BYTES])]
+        candidates = [*detected[:_MAX_DETECTED], *_COMMON_NON_LATIN]
+    return _least_implausible(data, candidates)
 
 
 def _normalise_label(label: str | None) -> str | None:
@@ -111,38 +117,50 @@ def _normalise_label(label: str | None) -> str | None:
     return "utf-8" if name == "utf_8" else name
 
 
-def _high_byte_share(data: bytes) -> float:
-    sample = data[:_SAMPLE_BYTES]
-    visible = len(sample.translate(None, b" \t\r\n"))
-    high = len(sample) - len(sample.translate(None, _HIGH_BYTES))
-    return high / visible if visible else 0.0
+def _latin_script(data: bytes) -> bool:
+    """Latin-script text has its non-ASCII letters inside mostly-ASCII words ("Größe", "déclaré");
+    Cyrillic, Greek or CJK in a legacy encoding has words made of high bytes only."""
+    words = [word for word in data[:_SAMPLE_BYTES].split() if not word.isascii()]
+    high = sum(len(word) - len(word.translate(None, _HIGH_BYTES)) for word in words)
+    return high <= _LATIN_SCRIPT_MAX_HIGH_SHARE * sum(len(word) for word in words)
 
 
-def _latin_codepage(data: bytes) -> str:
-    """cp1252 (Western) unless cp1250 (Central European) explains the text with fewer symbols inside words."""
-    scores = {enc: _implausibility(data, enc) for enc in ("cp1252", "cp1250")}
-    if scores["cp1252"] <= scores["cp1250"] and scores["cp1252"] < float("inf"):
-        return "cp1252"
-    if scores["cp1250"] < float("inf"):
-        return "cp1250"
-    return "latin-1"
+def _least_implausible(data: bytes, candidates: list[str]) -> str:
+    """The first candidate whose decoding has the fewest signs of a wrong codepage; latin-1 never fails."""
+    scores: dict[str, int] = {}
+    for candidate in dict.fromkeys(_normalise_label(name) or name for name in candidates):
+        score = _implausibility(data, candidate)
+        if score is not None:
+            scores[candidate] = score
+    return min(scores, key=scores.__getitem__) if scores else "latin-1"
 
 
-def _implausibility(data: bytes, encoding: str) -> float:
+def _implausibility(data: bytes, encoding: str) -> int | None:
+    """None if the bytes cannot be this encoding; else a count of characters real text rarely has."""
+    sample = data[:_SCORE_BYTES]
     try:
-        text = data[:_SAMPLE_BYTES].decode(encoding)
+        text = sample.decode(encoding)
     except UnicodeDecodeError as exc:
-        if exc.start < _SAMPLE_BYTES - 4:  # a byte the codepage leaves undefined: impossible
-            return float("inf")
-        text = data[: exc.start].decode(encoding)
-    return float(sum(_odd_inside_word(text, m.start()) for m in _NON_ASCII.finditer(text)))
+        if exc.start < len(sample) - 4:  # not a character cut in half by the sample boundary
+            return None
+        text = sample[: exc.start].decode(encoding)
+    except LookupError:
+        return None
+    return sum(_is_odd(text, match.start()) for match in _NON_ASCII.finditer(text))
 
 
-def _odd_inside_word(text: str, i: int) -> bool:
-    """A non-letter (``ma³o``) or a capital (``wiŸmy``) between two lowercase letters: the wrong codepage."""
-    if i == 0 or i + 1 >= len(text) or not (text[i - 1].islower() and text[i + 1].islower()):
-        return False
-    return not text[i].isalpha() or text[i].isupper()
+def _is_odd(text: str, i: int) -> bool:
+    """A symbol inside a word (``ma³o``), a capital after a lower-case letter (``рТЕЗИДЕНТ``: KOI8-R
+    read as cp1251), a C1 control, a private-use character or half-width katakana (``ﾅﾚﾉ``: a
+    single-byte text read as Shift JIS)."""
+    char = text[i]
+    if char in _ODD_BLOCKS or "\uff61" <= char <= "\uff9f" or "\ue000" <= char <= "\uf8ff":
+        return True
+    before = text[i - 1] if i else " "
+    if char.isupper() and before.islower():
+        return True
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return not char.isalpha() and before.islower() and after.islower()
 
 
 def _decodes(data: bytes, encoding: str) -> bool:

@@ -7,6 +7,7 @@ search, so a wrap must be re-joined and a real paragraph break kept, whatever th
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -15,10 +16,11 @@ from transforms.clean.boilerplate import drop_boilerplate, is_boilerplate
 _SPACES = re.compile(r"[ \t]+")
 _LIST_ITEM = re.compile(r"^(?:[-*•–]\s|\d{1,3}[.)]\s)")
 _SENTENCE_END = re.compile(r"[.!?:;…][\"'”’)\]]*$")
-_HEADLINE_BAD_END = re.compile(r"[.,;:][\"'”’)\]]*$")
+_HEADLINE_BAD_END = re.compile(r"(?:(?<!\.)\.|[,;:])[\"'”’)\]]*$")  # a final period, not an ellipsis
 _WORD = re.compile(r"\w+")
 
 WRAP_MAX_WIDTH = 100
+FULL_LINE_SHARE = 0.85
 HEADLINE_MAX_CHARS = 160
 HEADLINE_MAX_WORDS = 25
 
@@ -49,20 +51,25 @@ def _blocks(lines: list[str]) -> list[list[str]]:
     return [block for block in blocks if block]
 
 
-def _is_wrapped_break(line: str, following: str, width: int) -> bool:
-    """A line break that only wraps a paragraph: the line fills the width and the next continues it."""
-    if width > WRAP_MAX_WIDTH or _LIST_ITEM.match(following):
+def _is_wrapped_break(line: str, following: str, block: list[str], width: int) -> bool:
+    """A line break that only wraps a paragraph: mid-sentence, or a sentence end on a full line.
+
+    A sentence end counts as a wrap only in a block of three lines or more, where the wrap column
+    can be told from a paragraph end; a footer line is never glued onto the text above it.
+    """
+    if width > WRAP_MAX_WIDTH or _LIST_ITEM.match(following) or is_boilerplate(following):
         return False
-    ends_sentence = bool(_SENTENCE_END.search(line))
-    return not (ends_sentence and len(line) < 0.75 * width)
+    if not _SENTENCE_END.search(line):
+        return True
+    return len(block) >= 3 and len(line) >= FULL_LINE_SHARE * width
 
 
 def _join_block(block: list[str]) -> list[str]:
     """Hard-wrapped lines (width up to ~100 columns) are joined; long lines are paragraphs already."""
     width = max(len(line) for line in block)
     paragraphs = [block[0]]
-    for previous, line in zip(block, block[1:], strict=False):
-        if _is_wrapped_break(previous, line, width):
+    for previous, line in itertools.pairwise(block):
+        if _is_wrapped_break(previous, line, block, width):
             paragraphs[-1] = f"{paragraphs[-1]} {line}"
         else:
             paragraphs.append(line)
@@ -81,9 +88,17 @@ def looks_like_headline(line: str) -> bool:
         0 < len(line) <= HEADLINE_MAX_CHARS
         and 2 <= len(words) <= HEADLINE_MAX_WORDS
         and not _HEADLINE_BAD_END.search(line)
-        and (line[0].isupper() or line[0].isdigit() or line[0] in "\"'“‘")
+        and _starts_like_title(line)
         and not is_boilerplate(line)
     )
+
+
+def _starts_like_title(line: str) -> bool:
+    """Capital, digit, quote or currency; lower case only in brand forms like "iTunes" or "eBay"."""
+    first = line[0]
+    if first.islower():
+        return len(line) > 1 and line[1].isupper()
+    return first.isalnum() or first in "\"'“‘$£€¥&"
 
 
 def take_title(text: str) -> tuple[str | None, str]:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from transforms.enrich.entities_recognise import Mention
+from transforms.enrich.entities_spans import extend_given_names
 from transforms.enrich.entities_titles import is_title_word, strip_title_run
 from transforms.models import Entity, EntityType
 
@@ -36,12 +37,11 @@ _SURNAME_CONFUSIONS = frozenset({"organization", "group"})
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _LEADING_JUNK = re.compile(r"^[\s\"“”‘'’«‹(\[{<*•·\-–—:;,.]+")
+# No period here: spaCy detaches a sentence's full stop, so a final "." belongs to "U.S." or "Inc.".
 _TRAILING_JUNK = re.compile(r"[\s\"“”‘’'»›)\]}>*•·\-–—:;,!?]+$")
 _POSSESSIVE = re.compile(r"\s?['’ʼ][sS]$")
 _LEADING_ARTICLE = re.compile(r"^the\s+", re.IGNORECASE)
 _WORD = re.compile(r"\S+")
-# Abbreviations that keep their final period ("Apple Inc.", "U.S." is kept by its inner period).
-_KEEP_PERIOD = frozenset({"inc", "corp", "co", "ltd", "jr", "sr", "bros", "plc", "st", "mt", "ft", "no"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,15 +55,23 @@ class Cleaned:
 
 def canonicalise(mentions: Sequence[Mention], text: str) -> list[Entity]:
     """All mentions of one article folded into entities, most mentioned first."""
-    cleaned = [c for m in sorted(mentions, key=lambda m: m.start) if (c := clean_mention(m, text))]
+    cleaned = [_as_cleaned(m) for m in refine_spans(mentions, text)]
     majority = _majority_types(cleaned)
     roots = _link_person_names(cleaned, majority)
     linked = [_relink(c, roots, majority) for c in cleaned]
     return _build_entities(linked, cleaned)
 
 
-def clean_mention(mention: Mention, text: str) -> Cleaned | None:
-    """Trim one raw mention to the name it carries, or None when nothing name-like is left."""
+def refine_spans(mentions: Sequence[Mention], text: str) -> list[Mention]:
+    """The raw mentions with repaired boundaries and labels, in text order, unwanted labels dropped:
+    what the spans of an article look like after every rule that works on one mention at a time."""
+    repaired = extend_given_names(sorted(mentions, key=lambda m: m.start), text)
+    return [t for m in repaired if (t := trim_mention(m, text))]
+
+
+def trim_mention(mention: Mention, text: str) -> Mention | None:
+    """Trim one raw mention to the name it carries (label PERSON if a title shows it is one), or None
+    when its label is not one we keep or nothing name-like is left."""
     etype = LABEL_TO_TYPE.get(mention.label)
     if etype is None or _PARAGRAPH_BREAK.search(mention.text):
         return None
@@ -73,10 +81,20 @@ def clean_mention(mention: Mention, text: str) -> Cleaned | None:
     start, surface, etype = _fold_titles(start, surface, etype, text)
     if etype == "person" and all(is_title_word(word) for word in surface.split()):
         return None  # "President" alone names nobody in particular
-    name = " ".join(surface.split())
-    if not name or not any(ch.isupper() or ch.isdigit() for ch in name):
+    if not any(ch.isupper() or ch.isdigit() for ch in surface):
         return None
-    return Cleaned(name, etype, start)
+    label = "PERSON" if etype == "person" else mention.label
+    return Mention(surface, label, start, start + len(surface))
+
+
+def clean_mention(mention: Mention, text: str) -> Cleaned | None:
+    """One mention as canonicalisation sees it: trimmed, whitespace-normalised and typed."""
+    trimmed = trim_mention(mention, text)
+    return None if trimmed is None else _as_cleaned(trimmed)
+
+
+def _as_cleaned(trimmed: Mention) -> Cleaned:
+    return Cleaned(" ".join(trimmed.text.split()), LABEL_TO_TYPE[trimmed.label], trimmed.start)
 
 
 def _trim(start: int, surface: str) -> tuple[int, str]:
@@ -85,19 +103,8 @@ def _trim(start: int, surface: str) -> tuple[int, str]:
         before = surface
         start, surface = _drop_match(start, surface, _LEADING_JUNK)
         surface = _POSSESSIVE.sub("", _TRAILING_JUNK.sub("", surface))
-        surface = _strip_sentence_period(surface)
         if surface == before:
             return start, surface
-
-
-def _strip_sentence_period(surface: str) -> str:
-    """"Moscow." loses its period, "U.S." and "Apple Inc." keep theirs."""
-    if not surface.endswith("."):
-        return surface
-    last_word = surface.rsplit(None, 1)[-1][:-1]
-    if "." in last_word or len(last_word) <= 1 or last_word.lower() in _KEEP_PERIOD:
-        return surface
-    return surface[:-1]
 
 
 def _drop_match(start: int, surface: str, pattern: re.Pattern[str]) -> tuple[int, str]:
@@ -108,8 +115,8 @@ def _drop_match(start: int, surface: str, pattern: re.Pattern[str]) -> tuple[int
 
 
 def _fold_titles(start: int, surface: str, etype: EntityType, text: str) -> tuple[int, str, EntityType]:
-    """"Defense Secretary Lloyd Austin" → "Lloyd Austin"; a title before or inside the span makes it a
-    person ("Mr. Dietz" that the model called ORG)."""
+    """Fold "Defense Secretary Lloyd Austin" to "Lloyd Austin"; a title before or inside the span makes
+    it a person ("Mr. Dietz" that the model called ORG)."""
     strict = etype != "person"
     cut = strip_title_run(surface, abbreviations_only=strict)
     if cut:

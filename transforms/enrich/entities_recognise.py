@@ -81,9 +81,7 @@ def recognise(
     docs = nlp.pipe(pieces, as_tuples=True, n_process=n_process, batch_size=batch_size)
     found: list[Mention] = []
     for doc, (offset, is_last) in docs:
-        found.extend(
-            Mention(ent.text, ent.label_, ent.start_char + offset, ent.end_char + offset) for ent in doc.ents
-        )
+        found.extend(Mention(ent.text, ent.label_, ent.start_char + offset, ent.end_char + offset) for ent in doc.ents)
         if is_last:
             yield split_inner_possessives(found, nlp)
             found = []
@@ -92,7 +90,7 @@ def recognise(
 def _chunk_stream(texts: Iterable[str]) -> Iterator[tuple[str, tuple[int, bool]]]:
     """Lazily flatten texts into chunks tagged with (offset in their text, last chunk of that text)."""
     for text in texts:
-        chunks = split_chunks(text)
+        chunks = split_chunks(text, CHUNK_CHARS)  # read at call time, so tests can shrink it
         for index, (offset, chunk) in enumerate(chunks):
             yield chunk, (offset, index == len(chunks) - 1)
 

@@ -23,26 +23,44 @@ _TITLES = frozenset(
      "commander", "corporal", "ambassador", "spokesman", "spokeswoman", "spokesperson", "chairman",
      "chairwoman", "ceo", "judge", "sir", "dame", "lord", "lady", "rabbi", "imam", "bishop", "cardinal",
      "archbishop", "professor", "leader", "journalist", "reporter", "columnist", "correspondent", "coach",
-     "manager", "attorney", "envoy", "director", "chief", "officer", "economist", "analyst"}
+     "manager", "attorney", "envoy", "director", "chief", "officer", "economist", "analyst", "emperor",
+     "empress", "tsar", "czar", "shah", "ayatollah", "sheik", "duke", "duchess", "earl", "baron",
+     "marshal", "brigadier", "inspector", "superintendent", "detective", "chairperson"}
+)  # fmt: skip
+# Titles that are ordinary adjectives or verbs in lower case ("a major company", "judge the risk").
+_CAPITALISED_ONLY = frozenset(
+    {"major", "general", "chief", "lady", "lord", "king", "queen", "prince", "judge", "dame", "sir",
+     "cardinal", "marshal", "officer", "director", "leader", "manager", "coach", "count", "earl", "duke"}
 )  # fmt: skip
 # Words that qualify a title but are not one on their own: "Defense" in "Defense Secretary".
 _QUALIFIERS = frozenset(
     {"vice", "deputy", "acting", "former", "interim", "foreign", "defense", "defence", "state", "home",
      "interior", "finance", "health", "justice", "trade", "energy", "economy", "education", "treasury",
      "army", "navy", "air", "force", "marine", "first", "executive", "senior", "prime", "supreme", "crown",
-     "of", "the", "for", "and", "u.s.", "us", "uk", "eu", "un", "lt.", "col.", "gen."}
+     "of", "the", "for", "and", "u.s.", "us", "uk", "eu", "un", "lt.", "col.", "gen.", "elect"}
 )  # fmt: skip
 _WORD = re.compile(r"\S+")
 
 
 def is_abbreviated_honorific(word: str) -> bool:
-    base = word.rstrip(".").lower()
+    """True for Mr., Mrs, Lt. as written before names; not MX or mr, which are usually something else."""
+    stem = word.rstrip(".")
+    if not ((stem[:1].isupper() and stem[1:].islower()) or len(stem) == 1):
+        return False
+    base = stem.lower()
     return base in _HONORIFICS_BARE or (word.endswith(".") and base in _HONORIFICS_DOTTED)
 
 
 def is_title_word(word: str) -> bool:
-    """True for an honorific or a role noun, whatever its case or trailing punctuation."""
-    return is_abbreviated_honorific(word.rstrip(",")) or word.strip(".,").lower() in _TITLES
+    """True for an honorific or a role noun ("Mr.", "spokesman", "Major-General", "President-elect");
+    words that are also plain adjectives count only when capitalised."""
+    word = word.strip(",")
+    if is_abbreviated_honorific(word):
+        return True
+    parts = [part.strip(".").lower() for part in word.split("-")]
+    if not any(part in _TITLES for part in parts) or not all(p in _TITLES or p in _QUALIFIERS for p in parts):
+        return False
+    return word[:1].isupper() or not any(part in _CAPITALISED_ONLY for part in parts)
 
 
 def strip_title_run(surface: str, *, abbreviations_only: bool) -> int:

@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 
 _FUTURE = (
-    r"will|won't|'ll|shall|would|going\s+to|plans?\s+to|planned|scheduled|expected|expects?|due|upcoming|"
-    r"set\s+to|is\s+to|are\s+to|intends?|aims?\s+to|hopes?\s+to|next|coming|begins?|starts?|opens?|until|"
-    r"before|by"
+    r"will|won't|'ll|shall|would|could|might|may|going\s+to|plans?\s+to|planned\s+to|planning\s+to|scheduled|"
+    r"expected\s+to|set\s+to|is\s+to|are\s+to|upcoming|next|coming|as\s+(?:early|soon)\s+as"
 )
 _PAST = (
     r"said|told|was|were|had|did|ago|last|earlier|previously|announced|reported|released|began|"

@@ -8,7 +8,7 @@ import org.elasticsearch.plugin.analysis.TokenFilterFactory;
 import org.elasticsearch.plugin.settings.AnalysisSettings;
 import org.elasticsearch.plugin.settings.BooleanSetting;
 
-/** analysis-common's {@code asciifolding}: "café" → "cafe"; also used by normalizers (keyword fields). */
+/** analysis-common's {@code asciifolding}: "café" → "cafe". */
 @NamedComponent("asciifolding")
 public class AsciiFoldingFilterFactory implements TokenFilterFactory {
 
@@ -30,7 +30,10 @@ public class AsciiFoldingFilterFactory implements TokenFilterFactory {
         return new ASCIIFoldingFilter(input, preserveOriginal);
     }
 
-    /** A normalizer must yield exactly one token per input, so the original is never kept here. */
+    /**
+     * Folds wildcard, prefix and fuzzy query terms the way indexed terms were folded. Normalization must yield
+     * exactly one token, so the original is never kept here.
+     */
     @Override
     public TokenStream normalize(TokenStream input) {
         return new ASCIIFoldingFilter(input, false);

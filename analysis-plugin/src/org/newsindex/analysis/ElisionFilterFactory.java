@@ -44,6 +44,7 @@ public class ElisionFilterFactory implements TokenFilterFactory {
         return new ElisionFilter(input, articles);
     }
 
+    /** Strips articles from wildcard, prefix and fuzzy query terms too. */
     @Override
     public TokenStream normalize(TokenStream input) {
         return create(input);

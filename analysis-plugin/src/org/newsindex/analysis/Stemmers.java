@@ -27,6 +27,7 @@ import org.tartarus.snowball.ext.PortugueseStemmer;
 import org.tartarus.snowball.ext.RussianStemmer;
 import org.tartarus.snowball.ext.SpanishStemmer;
 
+import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -82,6 +83,6 @@ final class Stemmers {
         m.put("portuguese_rslp", PortugueseStemFilter::new);
         m.put("russian", snowball(RussianStemmer::new));
         m.put("light_russian", RussianLightStemFilter::new);
-        return Map.copyOf(m);
+        return Collections.unmodifiableMap(m);
     }
 }

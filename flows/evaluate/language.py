@@ -1,0 +1,164 @@
+"""``newsindex eval language DIR``: score ``detect_language`` on the lingua language-identification test data.
+
+DIR has the lingua-py layout: ``sentences/``, ``word-pairs/``, ``single-words/`` with one ``<iso>.txt`` per
+language (one sample per line), and ``published-accuracy/<set>-accuracy-values.csv`` with the accuracy each
+published detector reached per language (``NaN`` = language not supported by that detector).
+
+Metric (lingua-py's accuracy reports): per language, the % of its samples whose detected code equals the file's
+code; a set's score is the unweighted mean over languages. The headline mean is taken over the languages that
+langdetect, langid and lingua all support (read off the CSVs' NaN pattern: 49 languages), because a mean over
+each detector's own languages compares different things. The published langdetect and lingua-high numbers are
+averaged over exactly the same languages, so the columns are comparable.
+
+langdetect is pure Python, so the run fans out over ``--workers`` processes (one language file per task); each
+worker builds its detectors once. The last line printed is a JSON object with all scores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from multiprocessing import get_context
+from pathlib import Path
+
+from lingua import Language
+
+from transforms.enrich.language import detect_language
+
+SETS = ("sentences", "word-pairs", "single-words")
+PUBLISHED = {"langdetect": "langdetect", "lingua-high": "lingua-high-accuracy"}
+COMMON_WITH = ("langdetect", "langid", "lingua-high-accuracy")
+NAME_TO_CODE = {lang.name.lower(): lang.iso_code_639_1.name.lower() for lang in Language.all()}
+
+Published = dict[str, dict[str, float | None]]  # iso code → detector column → accuracy (None = unsupported)
+
+
+def read_published(root: Path, name: str) -> Published:
+    path = root / "published-accuracy" / f"{name}-accuracy-values.csv"
+    table: Published = {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            values = {key: float(v) for key, v in row.items() if key != "language"}
+            table[NAME_TO_CODE[row["language"].lower()]] = {
+                key: None if math.isnan(v) else v for key, v in values.items()
+            }
+    return table
+
+
+def common_languages(published: Published) -> set[str]:
+    return {code for code, row in published.items() if all(row.get(col) is not None for col in COMMON_WITH)}
+
+
+def read_samples(path: Path, offset: int, limit: int | None) -> list[str]:
+    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return lines[offset : None if limit is None else offset + limit]
+
+
+def score_file(job: tuple[str, str, str, int, int | None]) -> tuple[str, str, int, int]:
+    """Worker task: one language file of one set → (set, code, correct, total)."""
+    name, code, path, offset, limit = job
+    samples = read_samples(Path(path), offset, limit)
+    correct = sum(detect_language(text).code == code for text in samples)
+    return name, code, correct, len(samples)
+
+
+def run_jobs(jobs: list[tuple[str, str, str, int, int | None]], workers: int) -> dict[str, dict[str, float]]:
+    if workers <= 1:
+        return collect(map(score_file, jobs))
+    with get_context("spawn").Pool(workers) as pool:
+        return collect(pool.imap_unordered(score_file, jobs))
+
+
+def collect(results: Iterable[tuple[str, str, int, int]]) -> dict[str, dict[str, float]]:
+    """Files with no sample left (after --offset) are dropped rather than scored 0."""
+    accuracy: dict[str, dict[str, float]] = {}
+    for name, code, correct, total in results:
+        if total:
+            accuracy.setdefault(name, {})[code] = 100.0 * correct / total
+    return accuracy
+
+
+def mean(values: Sequence[float | None]) -> float | None:
+    present = [v for v in values if v is not None and not math.isnan(v)]
+    return round(sum(present) / len(present), 2) if present else None
+
+
+def summarise(ours: dict[str, float], published: Published) -> dict[str, object]:
+    common = sorted(common_languages(published) & ours.keys())
+    summary: dict[str, object] = {
+        "common_languages": len(common),
+        "mean_common": mean([ours[c] for c in common]),
+        "mean_all": mean(list(ours.values())),
+        "languages": len(ours),
+    }
+    for label, column in PUBLISHED.items():
+        summary[f"published_{label}_common"] = mean([published[c][column] for c in common])
+    summary["published_lingua-high_all"] = mean([published[c]["lingua-high-accuracy"] for c in ours])
+    summary["per_language"] = {code: round(ours[code], 2) for code in sorted(ours)}
+    return summary
+
+
+def fmt(value: float | None) -> str:
+    return "   -  " if value is None else f"{value:6.2f}"
+
+
+def print_table(name: str, ours: dict[str, float], published: Published, summary: dict[str, object]) -> None:
+    common = common_languages(published)
+    print(f"\n== {name} ==\n{'lang':6} {'ours':>6} {'langdetect':>10} {'lingua-high':>11}  common")
+    for code in sorted(ours):
+        row = published[code]
+        print(f"{code:6} {fmt(ours[code])} {fmt(row['langdetect']):>10} {fmt(row['lingua-high-accuracy']):>11}"
+              f"  {'yes' if code in common else ''}")
+    print(f"mean over {summary['common_languages']} common languages: ours {fmt(summary['mean_common'])}  "
+          f"langdetect {fmt(summary['published_langdetect_common'])}  "  # type: ignore[arg-type]
+          f"lingua-high {fmt(summary['published_lingua-high_common'])}")  # type: ignore[arg-type]
+    print(f"mean over all {summary['languages']} languages: ours {fmt(summary['mean_all'])}  "  # type: ignore[arg-type]
+          f"lingua-high {fmt(summary['published_lingua-high_all'])}")  # type: ignore[arg-type]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsindex eval language", description=__doc__.split("\n")[0])
+    parser.add_argument("dir", type=Path, help="lingua test-data directory")
+    parser.add_argument("--sets", default=",".join(SETS), help="comma-separated subset of " + ", ".join(SETS))
+    parser.add_argument("--limit", type=int, default=None, help="samples per language (default: all)")
+    parser.add_argument("--offset", type=int, default=0, help="skip the first N samples (tune on a held-out part)")
+    parser.add_argument("--languages", default=None, help="comma-separated ISO codes (default: every file)")
+    parser.add_argument("--workers", type=int, default=2)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    names = [s.strip() for s in args.sets.split(",") if s.strip()]
+    unknown = [s for s in names if s not in SETS]
+    if unknown or not (args.dir / "published-accuracy").is_dir():
+        print(f"error: unknown set(s) {unknown} or no published-accuracy/ in {args.dir}", file=sys.stderr)
+        return 2
+    wanted = set(args.languages.split(",")) if args.languages else None
+    jobs = [
+        (name, path.stem, str(path), args.offset, args.limit)
+        for name in names
+        for path in sorted((args.dir / name).glob("*.txt"))
+        if path.stem in NAME_TO_CODE.values() and (wanted is None or path.stem in wanted)
+    ]
+    started = time.perf_counter()
+    accuracy = run_jobs(jobs, args.workers)
+    wall = round(time.perf_counter() - started, 1)
+    report: dict[str, object] = {"limit": args.limit, "offset": args.offset, "wall_seconds": wall, "sets": {}}
+    for name in names:
+        published = read_published(args.dir, name)
+        summary = summarise(accuracy.get(name, {}), published)
+        print_table(name, accuracy.get(name, {}), published, summary)
+        report["sets"][name] = summary  # type: ignore[index]
+    print(f"\nwall time {wall} s with {args.workers} worker(s)")
+    print(json.dumps(report))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,95 @@
+"""Before any NLP: which cleaned articles are unchanged, duplicates, or new/changed (and must be enriched).
+
+The state is the index itself (ids, content hashes, pipeline versions, origins), so a new machine pointed at the
+same cluster makes the same decisions; nothing lives in a local file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from elasticsearch import Elasticsearch
+
+from transforms.dedup.identity import article_id
+from transforms.models import CleanArticle
+
+Verdict = Literal["enrich", "unchanged", "duplicate"]
+SOURCE_FIELDS = ["content_hash", "lineage.pipeline_version", "origin.key", "duplicates"]
+
+
+@dataclass
+class Decision:
+    article: CleanArticle
+    doc_id: str
+    verdict: Verdict
+    duplicate_of: str | None = None
+    replaces: list[str] = field(default_factory=list)  # ids of this origin's outdated documents
+
+
+@dataclass
+class RunMemory:
+    """What this run has already seen: the first origin per id, so later copies are duplicates of it."""
+
+    first_origin: dict[str, str] = field(default_factory=dict)
+    duplicates: dict[str, list[tuple[str, str | None]]] = field(default_factory=dict)
+
+    def remember_duplicate(self, kept_id: str, article: CleanArticle) -> None:
+        self.duplicates.setdefault(kept_id, []).append((article.origin.label(), article.url))
+
+
+def fetch_existing(client: Elasticsearch, alias: str, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    if not ids:
+        return {}
+    found = client.mget(index=alias, ids=list(dict.fromkeys(ids)), source_includes=SOURCE_FIELDS)
+    return {doc["_id"]: doc["_source"] for doc in found["docs"] if doc.get("found")}
+
+
+def ids_by_origin(client: Elasticsearch, alias: str, articles: Sequence[CleanArticle]) -> dict[str, list[str]]:
+    """Documents previously indexed from the same inputs: when an input's text changed, its id (a content hash)
+    changed too, and the old document must go."""
+    keys = sorted({a.origin.label() for a in articles})
+    response = client.search(index=alias, size=len(keys) * 4, source_includes=["origin.key"],
+                             query={"terms": {"origin.key": keys}})
+    found: dict[str, list[str]] = {}
+    for hit in response["hits"]["hits"]:
+        found.setdefault(hit["_source"]["origin"]["key"], []).append(hit["_id"])
+    return found
+
+
+def origin_label(source: dict[str, Any]) -> str:
+    return str(source.get("origin", {}).get("key", ""))
+
+
+def decide(article: CleanArticle, doc_id: str, existing: dict[str, Any] | None, version: str,
+           memory: RunMemory) -> Decision:
+    label = article.origin.label()
+    first = memory.first_origin.setdefault(doc_id, label)
+    if first != label:
+        memory.remember_duplicate(doc_id, article)
+        return Decision(article, doc_id, "duplicate", duplicate_of=doc_id)
+    if existing is None:
+        return Decision(article, doc_id, "enrich")
+    owner = origin_label(existing)
+    if owner != label and existing.get("content_hash") == article.content_hash:
+        memory.first_origin[doc_id] = owner
+        memory.remember_duplicate(doc_id, article)
+        return Decision(article, doc_id, "duplicate", duplicate_of=doc_id)
+    same_text = existing.get("content_hash") == article.content_hash
+    same_version = existing.get("lineage", {}).get("pipeline_version") == version
+    return Decision(article, doc_id, "unchanged" if same_text and same_version else "enrich")
+
+
+def classify(client: Elasticsearch, alias: str, articles: Sequence[CleanArticle], version: str,
+             memory: RunMemory) -> list[Decision]:
+    ids = [article_id(a) for a in articles]
+    existing = fetch_existing(client, alias, ids)
+    previous = ids_by_origin(client, alias, articles)
+    decisions = []
+    for article, doc_id in zip(articles, ids, strict=True):
+        decision = decide(article, doc_id, existing.get(doc_id), version, memory)
+        if decision.verdict == "enrich":
+            decision.replaces = [old for old in previous.get(article.origin.label(), []) if old != doc_id]
+        decisions.append(decision)
+    return decisions

@@ -1,0 +1,137 @@
+"""Which files to read: folders walked depth-first in name order, so every run sees the same sequence.
+
+Nothing vanishes silently: an unsupported file, a dangling or escaping symlink and a missing path each
+yield a ``ReadFailure``. Hidden files and folders (".git", ".DS_Store") are the one silent exception,
+because they are never articles. Symlinks are followed only inside the input folder unless asked, and a
+link back to an enclosing folder is reported, not walked, so loops cannot hang a run.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from flows.read.failure import ReadFailure
+from transforms.models import Origin
+
+SUFFIX_FORMATS: dict[str, str] = {
+    ".txt": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+
+
+def source_format(path: Path) -> str | None:
+    """'text', 'html', 'json' or 'jsonl' from the suffix (case-insensitive, an outer .gz allowed)."""
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    return SUFFIX_FORMATS.get(os.path.splitext(name)[1])
+
+
+def discover(paths: Sequence[Path], *, follow_symlinks: bool = False) -> Iterator[Path]:
+    """The readable input files (resolved), in a deterministic order; problems are skipped (see ``scan``)."""
+    for item in scan(paths, follow_symlinks=follow_symlinks):
+        if isinstance(item, Path):
+            yield item
+
+
+def scan(paths: Sequence[Path], *, follow_symlinks: bool = False) -> Iterator[Path | ReadFailure]:
+    """Like ``discover``, but also yields a ``ReadFailure`` for each path that will not be read."""
+    seen: set[Path] = set()
+    for given in paths:
+        for item in _scan_given(Path(given), follow_symlinks):
+            if isinstance(item, Path):
+                if item in seen:
+                    continue  # the same file reached twice (named twice, or through a symlink)
+                seen.add(item)
+            yield item
+
+
+def _scan_given(given: Path, follow_symlinks: bool) -> Iterator[Path | ReadFailure]:
+    """A path named by the user is read even if hidden or a symlink: they asked for it."""
+    failure = _stat_failure(given)
+    if failure is not None:
+        yield failure
+    elif given.is_dir():
+        yield from _walk(Path(os.path.realpath(given)), follow_symlinks)
+    else:
+        yield _file_or_failure(Path(os.path.realpath(given)))
+
+
+def _walk(root: Path, follow_symlinks: bool) -> Iterator[Path | ReadFailure]:
+    """Depth-first in name order, with a stack of folder iterators: deep trees cannot hit the recursion limit."""
+    stack: list[tuple[Iterator[os.DirEntry[str]], tuple[Path, ...]]] = []
+    yield from _enter(root, (root,), stack)
+    while stack:
+        entries, ancestors = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+        elif not entry.name.startswith("."):
+            for item in _visit(Path(entry.path), root, ancestors, follow_symlinks):
+                if isinstance(item, tuple):
+                    yield from _enter(item[0], item[1], stack)
+                else:
+                    yield item
+
+
+def _enter(directory: Path, ancestors: tuple[Path, ...], stack: list) -> Iterator[ReadFailure]:
+    try:
+        with os.scandir(directory) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as exc:
+        yield _failure(directory, "unreadable", f"cannot list folder: {exc.strerror or exc}")
+        return
+    stack.append((iter(entries), ancestors))
+
+
+def _visit(
+    path: Path, root: Path, ancestors: tuple[Path, ...], follow_symlinks: bool
+) -> Iterator[Path | ReadFailure | tuple[Path, tuple[Path, ...]]]:
+    """One folder entry: a file to read, a folder to walk (as a tuple), or a failure."""
+    failure = _stat_failure(path)
+    if failure is not None:
+        yield failure
+        return
+    real = Path(os.path.realpath(path))
+    if path.is_symlink() and not follow_symlinks and not real.is_relative_to(root):
+        yield _failure(path, "symlink_outside_input", f"points to {real}; use follow_symlinks to read it")
+    elif real.is_dir():
+        if real in ancestors:
+            yield _failure(path, "symlink_loop", f"points back to the enclosing folder {real}")
+        else:
+            yield (real, (*ancestors, real))
+    else:
+        yield _file_or_failure(real)
+
+
+def _stat_failure(path: Path) -> ReadFailure | None:
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            return _failure(path, "broken_symlink", f"target {os.readlink(path)} does not exist")
+        return _failure(path, "not_found", "no such file or folder")
+    except OSError as exc:
+        if os.path.islink(path):
+            return _failure(path, "symlink_loop", f"cannot resolve: {exc.strerror or exc}")
+        return _failure(path, "unreadable", exc.strerror or str(exc))
+    return None
+
+
+def _file_or_failure(real: Path) -> Path | ReadFailure:
+    if not stat.S_ISREG(os.stat(real).st_mode):
+        return _failure(real, "unsupported_format", "not a regular file (device, FIFO or socket)")
+    if source_format(real) is None:
+        return _failure(real, "unsupported_format", f"unsupported suffix {''.join(real.suffixes[-2:]) or '(none)'}")
+    return real
+
+
+def _failure(path: Path, reason: str, detail: str) -> ReadFailure:
+    return ReadFailure(origin=Origin(path=str(Path(os.path.abspath(path)))), reason=reason, detail=detail)

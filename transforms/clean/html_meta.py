@@ -1,0 +1,171 @@
+"""Page metadata from an lxml tree: title, site name, canonical URL, language, authors, date.
+
+Only what publishers declare on purpose (``<meta>``, ``<link rel=canonical>``, ``<html lang>``)
+is read here; guessing a date from the page text is left to htmldate in ``html.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+from lxml.html import HtmlElement
+
+from transforms.clean.published import parse_date
+
+# Declared publication time, most specific first.
+DATE_KEYS = (
+    "article:published_time", "og:article:published_time", "datepublished", "published_time",
+    "article.published", "pubdate", "publishdate", "publish-date", "parsely-pub-date",
+    "sailthru.date", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.created",
+    "citation_publication_date", "date", "og:updated_time", "article:modified_time", "datemodified",
+)  # fmt: skip
+AUTHOR_KEYS = ("author", "article:author", "byl", "parsely-author", "dc.creator", "sailthru.author")
+TITLE_KEYS = ("og:title", "twitter:title")
+SITE_KEYS = ("og:site_name", "application-name", "publisher", "twitter:site")
+
+_HARD_SEPARATORS = re.compile(r"\s+(?:\||•|·|»|::)\s+")
+_SOFT_SEPARATORS = re.compile(r"\s+[-–—]\s+")
+_BY = re.compile(r"^\s*by\s+", re.IGNORECASE)
+_AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|\band\b|&)\s*")
+SITE_SUFFIX_MAX_WORDS = 5  # "| World | News | Express.co.uk"
+SECTION_PREFIX_MAX_WORDS = 2  # "Opinion | …", but not "Milan Design Week 2018 | …"
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    title: str | None = None
+    site_name: str | None = None
+    canonical_url: str | None = None
+    language: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+
+
+def meta_values(tree: HtmlElement) -> dict[str, list[str]]:
+    """Every ``<meta>`` value under its lower-cased property/name/itemprop key, in page order."""
+    values: dict[str, list[str]] = {}
+    for meta in tree.iter("meta"):
+        key = meta.get("property") or meta.get("name") or meta.get("itemprop") or meta.get("http-equiv")
+        content = (meta.get("content") or meta.get("datetime") or "").strip()
+        if key and content:
+            values.setdefault(key.strip().lower(), []).append(content)
+    return values
+
+
+def _first(values: dict[str, list[str]], keys: tuple[str, ...]) -> str | None:
+    return next((values[key][0] for key in keys if key in values), None)
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\W+", "", text.casefold())
+
+
+def _names_site(segment: str, site_name: str | None, host: str | None) -> bool:
+    folded = _fold(segment)
+    site = _fold(site_name or "")
+    host_core = _fold((host or "").removeprefix("www.").rsplit(".", 1)[0])
+    return bool(folded) and any(token and (token in folded or folded in token) for token in (site, host_core))
+
+
+def clean_title(title: str | None, site_name: str | None = None, host: str | None = None) -> str | None:
+    """Drop " | Site" / "Site » " parts: at a hard separator when short, at a dash only when naming the site."""
+    if not title or not title.strip():
+        return None
+    title = " ".join(title.split())
+    title = _strip_edges(title, _HARD_SEPARATORS, site_name, host, needs_site=False)
+    return _strip_edges(title, _SOFT_SEPARATORS, site_name, host, needs_site=True) or None
+
+
+def _strip_edges(title: str, separator: re.Pattern[str], site: str | None, host: str | None, needs_site: bool) -> str:
+    while True:
+        cuts = list(separator.finditer(title))
+        if not cuts:
+            return title
+        head, tail = title[: cuts[-1].start()], title[cuts[-1].end() :]
+        if _is_site_part(tail, head, site, host, needs_site, SITE_SUFFIX_MAX_WORDS):
+            title = head
+            continue
+        head, tail = title[: cuts[0].start()], title[cuts[0].end() :]
+        if not _is_site_part(head, tail, site, host, needs_site, SECTION_PREFIX_MAX_WORDS):
+            return title
+        title = tail
+
+
+def _is_site_part(
+    segment: str, rest: str, site: str | None, host: str | None, needs_site: bool, max_words: int
+) -> bool:
+    """A site or section label: it names the site, or (hard separators only) it is a short tag."""
+    if _names_site(segment, site, host):
+        return True
+    short = len(segment.split()) <= max_words and len(segment) < len(rest)
+    return not needs_site and short
+
+
+def _primary_language(value: str | None) -> str | None:
+    match = re.match(r"^\s*([a-zA-Z]{2,3})(?:[-_]|$)", value or "")
+    return match.group(1).lower() if match else None
+
+
+def _canonical(tree: HtmlElement, values: dict[str, list[str]], base: str | None) -> str | None:
+    hrefs = [link.get("href") for link in tree.iter("link") if (link.get("rel") or "").lower() == "canonical"]
+    for candidate in [*hrefs, _first(values, ("og:url",))]:
+        if candidate:
+            absolute = urljoin(base or "", candidate.strip())
+            if urlsplit(absolute).scheme in ("http", "https"):
+                return absolute
+    return None
+
+
+def _authors(values: dict[str, list[str]]) -> list[str]:
+    names: list[str] = []
+    for key in AUTHOR_KEYS:
+        for value in values.get(key, []):
+            if "://" in value or value.startswith("@"):
+                continue  # a profile link or a handle, not a name
+            names.extend(part for part in _AUTHOR_SPLIT.split(_BY.sub("", value)) if part)
+    return list(dict.fromkeys(" ".join(name.split()) for name in names))
+
+
+def _language(tree: HtmlElement, values: dict[str, list[str]]) -> str | None:
+    declared = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
+    return _primary_language(declared or _first(values, ("content-language", "og:locale", "language")))
+
+
+def _declared_date(tree: HtmlElement, values: dict[str, list[str]]) -> str | None:
+    for key in DATE_KEYS:
+        for value in values.get(key, []):
+            if parse_date(value):
+                return value
+    for time in tree.iter("time"):
+        if time.get("pubdate") is not None and parse_date(time.get("datetime")):
+            return time.get("datetime")
+    return None
+
+
+def _page_title(tree: HtmlElement, values: dict[str, list[str]]) -> str | None:
+    title = _first(values, TITLE_KEYS)
+    if title:
+        return title
+    for tag in ("title", "h1"):
+        element = next(tree.iter(tag), None)
+        if element is not None and element.text_content().strip():
+            return element.text_content()
+    return None
+
+
+def read_page_meta(tree: HtmlElement, url: str | None) -> PageMeta:
+    values = meta_values(tree)
+    canonical = _canonical(tree, values, url)
+    site = _first(values, SITE_KEYS)
+    site = None if site and site.startswith("@") else site
+    host = urlsplit(canonical or url or "").hostname
+    return PageMeta(
+        title=clean_title(_page_title(tree, values), site, host),
+        site_name=" ".join(site.split()) if site else None,
+        canonical_url=canonical,
+        language=_language(tree, values),
+        authors=_authors(values),
+        published=_declared_date(tree, values),
+    )

@@ -1,0 +1,154 @@
+"""Normalisers for quarters, seasons, durations, sets and the vague PRESENT/PAST/FUTURE references."""
+
+from __future__ import annotations
+
+import re
+
+from transforms.enrich.dates.absolute import DATE_PREPOSITIONS, mod_of
+from transforms.enrich.dates.anchor import quarter_of, quarter_value
+from transforms.enrich.dates.context import Context, Timex, unresolved
+from transforms.enrich.dates.relative import offset_of
+from transforms.enrich.dates.vocab import (
+    MONTHS, ORDINALS, SEASONS, TIME_UNITS, UNIT_GRANULARITY, UNITS, WEEKDAYS, parse_number, singular,
+)
+
+_SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+_ADVERBS = {"daily": "P1D", "nightly": "P1D", "weekly": "P1W", "biweekly": "P2W", "monthly": "P1M",
+            "annually": "P1Y", "yearly": "P1Y", "semiannually": "P6M", "hourly": "PT1H"}
+_REFS = {"present": "PRESENT_REF", "past": "PAST_REF", "future": "FUTURE_REF"}
+
+
+def _relative_year(ctx: Context, m: re.Match[str], phrase: str | None) -> int | None:
+    if phrase is None or ctx.anchor is None:
+        return None
+    if phrase[:1].isdigit():
+        return int(phrase)
+    return ctx.anchor.year + offset_of(phrase)
+
+
+def quarter(m: re.Match[str], ctx: Context) -> Timex | None:
+    if m["q"]:
+        number, unit, phrase = int(m["q"][1]), "quarter", m["qy"]
+    else:
+        number, unit = ORDINALS[m["ord"].lower()], m["unit"].lower()
+        phrase = m["pre"].replace("'s", "").replace("’s", "") if m["pre"] else m["post"]
+    letter, per_year = ("Q", 4) if unit == "quarter" else ("H", 2)
+    year = _relative_year(ctx, m, phrase)
+    if year is None and ctx.anchor is not None:
+        current = quarter_of(ctx.anchor) if per_year == 4 else (ctx.anchor.month - 1) // 6 + 1
+        ahead = number > current and ctx.direction(m.start(), m.end()) <= 0
+        year = ctx.anchor.year - (1 if ahead else 0)
+    value = f"{year:04d}-{letter}{number}" if year is not None else f"XXXX-{letter}{number}"
+    return Timex("date", value, "quarter" if per_year == 4 else "half", resolved=year is not None)
+
+
+def relative_quarter(m: re.Match[str], ctx: Context) -> Timex | None:
+    rel = " ".join(m["rel"].lower().split())
+    if ctx.anchor is None:
+        return unresolved("date", None, "quarter")
+    current = quarter_of(ctx.anchor)
+    if rel in ("the current", "this"):
+        return Timex("date", quarter_value(ctx.anchor.year, current), "quarter")
+    if "year-" in rel:
+        return Timex("date", quarter_value(ctx.anchor.year - 1, current - 1), "quarter")
+    return Timex("date", quarter_value(ctx.anchor.year, current - 1), "quarter")
+
+
+def season(m: re.Match[str], ctx: Context) -> Timex | None:
+    code = SEASONS[m["s"].lower()]
+    rel = (m["rel"] or "").lower()
+    if not (m["y"] or m["mod"]) and rel in ("", "the"):
+        if code in ("SP", "FA") and (not rel or ctx.next_word(m.end()).lower() == "of"):
+            return None  # "fall" and "spring" are verbs and nouns far more often than seasons
+        if not rel and ctx.previous_word(m.start()) not in DATE_PREPOSITIONS:
+            return None
+    mod = mod_of(m) or {"early": "START", "late": "END"}.get(rel)
+    if m["y"]:
+        return Timex("date", f"{m['y']}-{code}", "season", mod=mod)
+    if ctx.anchor is None:
+        return unresolved("date", f"XXXX-{code}", "season", mod)
+    year, step = ctx.anchor.year, offset_of(rel)
+    now_start = {12: 12, 1: 12, 2: 12}.get(ctx.anchor.month, (ctx.anchor.month // 3) * 3)
+    if now_start == 12 and ctx.anchor.month < 12:
+        year -= 1
+    if step < 0 and _SEASON_START[code] >= now_start:
+        year -= 1
+    elif step > 0 and _SEASON_START[code] <= now_start:
+        year += 1
+    return Timex("date", f"{year}-{code}", "season", mod=mod)
+
+
+def duration(m: re.Match[str], ctx: Context) -> Timex | None:
+    if m["old"]:
+        return None  # ages ("a 27-year-old man") are not annotated as durations in TimeML news
+    unit = singular(m["unit"] or m["vunit"])
+    count = parse_number(m["num"]) if m["num"] else None
+    if count is not None and count >= 1000:
+        return None  # "the 1988 quarter" is a year, not 1988 quarters
+    value = duration_value(unit, count, bool(m["half"]))
+    if value is None:
+        return None
+    return Timex("duration", value, UNIT_GRANULARITY[unit])
+
+
+def duration_value(unit: str, count: float | None, half: bool = False) -> str | None:
+    """P3Y, PT48H, P10Y for "a decade"; PXY when the count is vague ("several years")."""
+    if unit == "weekend":
+        return f"P{count}WE" if count else "PXWE"
+    if unit == "fortnight":
+        unit, count = "week", (count or 1) * 2
+    if unit in ("decade", "century"):
+        unit, count = "year", (count * (10 if unit == "decade" else 100) if count else None)
+        if count is None:
+            return "PXDE" if unit == "decade" else "PXCE"
+    letter = UNITS[unit]
+    prefix = "PT" if unit in TIME_UNITS else "P"
+    if count is None:
+        return f"{prefix}X{letter}"
+    amount: float = count + (0.5 if half else 0)
+    text = f"{amount:g}" if amount < 1e6 else None
+    return f"{prefix}{text}{letter}" if text else None
+
+
+def frequency(m: re.Match[str], ctx: Context) -> Timex | None:
+    if m["adv"]:
+        return Timex("set", _ADVERBS[m["adv"].lower()], None)
+    if m["wd"] or m["wds"]:
+        return Timex("set", f"XXXX-WXX-{WEEKDAYS[(m['wd'] or m['wds']).lower()]}", "day")
+    if m["mon"]:
+        return Timex("set", f"XXXX-{MONTHS[m['mon'].lower()]:02d}", "month")
+    if m["rate"] and not _after_amount(ctx, m.start()):
+        return None
+    word = (m["unit"] or m["funit"] or m["runit"]).lower()
+    if word in ("morning", "afternoon", "evening"):
+        return Timex("set", "XXXX-XX-XXT" + {"morning": "MO", "afternoon": "AF", "evening": "EV"}[word],
+                     "time")
+    if word == "season":
+        return None
+    unit = singular(word)
+    value = duration_value(unit, 2 if m["other"] else 1)
+    return Timex("set", value, UNIT_GRANULARITY[unit])
+
+
+def _after_amount(ctx: Context, start: int) -> bool:
+    """"a year" is a rate only after an amount: "$5 million a year", "3% a year", "twice a year"."""
+    before = ctx.text[max(0, start - 12):start].rstrip().lower()
+    return before[-1:].isdigit() or before.endswith(("%", "million", "billion", "percent", "cents", "dollars"))
+
+
+def reference(m: re.Match[str], ctx: Context) -> Timex | None:
+    kind = next(k for k in _REFS if m[k])
+    if kind == "present" and m[kind].lower() == "now" and _discourse_now(ctx, m.start(), m.end()):
+        return None
+    return Timex("date", _REFS[kind], "day" if kind == "present" else None,
+                 resolved=kind == "present" and ctx.anchor is not None)
+
+
+def _discourse_now(ctx: Context, start: int, end: int) -> bool:
+    """"Now, ..." opening a sentence and "now and then" are discourse, not a reference to the present."""
+    after = ctx.text[end:end + 10].lower()
+    if after.startswith((" and then", " and again", " or never")):
+        return True
+    before = ctx.text[max(0, start - 3):start].strip()
+    sentence_start = not before or before[-1:] in ".!?\"'\n"
+    return sentence_start and after.startswith(",")

@@ -1,0 +1,41 @@
+"""Repairs to raw span boundaries before canonicalisation.
+
+The small model often knows a surname but not the unfamiliar given name before it ("Defense Minister
+Rustem Umerov" comes out as "Umerov"). A capitalised word in mid-sentence directly before a person
+span, that is no title and no part of another entity, is taken to be part of the name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from transforms.enrich.entities_recognise import Mention
+from transforms.enrich.entities_titles import is_title_word
+
+# A capitalised word ("Rustem", "Jean-Claude") and a single space, right before the span.
+_GIVEN_NAME = re.compile(r"(?<![\w.'’-])([A-Z][a-z]+(?:-[A-Z]?[a-z]+)?) $")
+# What must come before that word for it to be mid-sentence: a word or a comma on the same line.
+_MID_SENTENCE = re.compile(r"[\w,][ \t]+$")
+_LOOKBEHIND = 60
+
+
+def extend_given_names(mentions: Sequence[Mention], text: str) -> list[Mention]:
+    """Person mentions grown leftwards over one given name the model left out."""
+    taken = sorted((m.start, m.end) for m in mentions)
+    return [_extend(m, text, taken) if m.label == "PERSON" else m for m in mentions]
+
+
+def _extend(mention: Mention, text: str, taken: list[tuple[int, int]]) -> Mention:
+    before = text[max(0, mention.start - _LOOKBEHIND) : mention.start]
+    match = _GIVEN_NAME.search(before)
+    if match is None or is_title_word(match.group(1)):
+        return mention
+    start = mention.start - len(before) + match.start(1)
+    if not _MID_SENTENCE.search(before[: match.start(1)]) or _overlaps(start, mention.start, taken):
+        return mention
+    return Mention(text[start : mention.end], mention.label, start, mention.end)
+
+
+def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in taken)
