@@ -11,6 +11,7 @@ Usage::
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -55,8 +56,8 @@ def read_articles(
 
 
 def read_file(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[ReadResult]:
-    """The articles of one supported file (e.g. to re-read a dead letter)."""
+    """The articles of one supported file (e.g. to re-read a dead letter); raises ValueError if unsupported."""
     file_format = source_format(path)
     if file_format is None:
         raise ValueError(f"unsupported file: {path}")
-    yield from READERS[file_format].read(path, limits)
+    yield from READERS[file_format].read(Path(os.path.realpath(path)), limits)

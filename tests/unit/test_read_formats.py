@@ -187,3 +187,43 @@ def test_multi_member_gzip_jsonl(tmp_path: Path) -> None:
     path = tmp_path / "a.jsonl.gz"
     path.write_bytes(gzip.compress(b'{"body": "one"}\n') + gzip.compress(b'{"body": "two"}\n'))
     assert [item.content for item in read_all(path)] == ["one", "two"]  # type: ignore[union-attr]
+
+
+def test_reading_is_lazy_and_a_vanished_file_is_reported(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text("One.", encoding="utf-8")
+    second.write_text("Two.", encoding="utf-8")
+    stream = read_articles([tmp_path])
+    assert isinstance(next(stream), RawArticle)
+    second.unlink()
+    [failure] = list(stream)
+    assert isinstance(failure, ReadFailure) and failure.reason == "not_found"
+
+
+def test_newsapi_style_record(tmp_path: Path) -> None:
+    record = {
+        "source": {"id": None, "name": "Reuters"},
+        "author": None,
+        "authors": [{"name": "A. Writer"}, "B. Writer"],
+        "publishedAt": "2024-10-29T10:00:00Z",
+        "content": "Body [+1234 chars]",
+        "urlToImage": "x",
+    }
+    article = only_article(write_json(tmp_path / "a.json", record))
+    assert (article.source, article.published_at) == ("Reuters", "2024-10-29T10:00:00Z")
+    assert article.authors == ["A. Writer", "B. Writer"] and article.ignored_fields == 1
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (b'<meta charset="windows-1251">', "windows-1251"),
+        (b"<META HTTP-EQUIV='Content-Type' CONTENT='text/html; charset=KOI8-R'>", "KOI8-R"),
+        (b'<?xml version="1.0" encoding="ISO-8859-2"?>', "ISO-8859-2"),
+        (b"<html><head><title>none</title>", None),
+    ],
+)
+def test_declared_charset(head: bytes, expected: str | None) -> None:
+    from flows.read.html import declared_charset
+
+    assert declared_charset(head + b"<body>x</body>") == expected

@@ -29,7 +29,6 @@ _CJK_MARKS = frozenset("。！？")
 _CANDIDATE = re.compile(rf"[{_END_MARKS}][{_END_MARKS}{re.escape(_CLOSERS)}]*")
 _NEXT_WORD = re.compile(rf"\s*[{re.escape(_OPENERS)}]*(\w+)")
 _DOTTED = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")
-_STRONG_MARKS = frozenset("!?‽؟।。！？")
 
 Span = tuple[int, int]
 
@@ -58,7 +57,7 @@ def _is_boundary(text: str, match: re.Match[str], end: int) -> bool:
         return False
     punctuation = match.group(0)
     marks = punctuation.rstrip(_CLOSERS)
-    if marks != "." or len(marks) < len(punctuation) or _STRONG_MARKS.intersection(marks):
+    if marks != "." or len(marks) < len(punctuation):
         return True  # "?", "!", an ellipsis, or a period inside a closing quote: `He said "no." Then`
     return not _is_abbreviation(_token_before(text, match.start()), next_word)
 

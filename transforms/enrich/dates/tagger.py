@@ -14,42 +14,47 @@ from datetime import date, datetime
 from transforms.enrich.dates import absolute, holidays, patterns, periods, relative
 from transforms.enrich.dates.anchor import value_range
 from transforms.enrich.dates.context import Context, Timex
+from transforms.enrich.dates.triggers import LOOK_BEHIND, WORD_START, find_triggers
 from transforms.models import DateMention
 
 Normaliser = Callable[[re.Match[str], Context], Timex | None]
+Candidate = tuple[int, int, int, re.Match[str], Normaliser]  # start, end, rule rank, match, normaliser
 
-# Order is the tie-break between equally long candidates: the more specific reading first.
-RULES: tuple[tuple[re.Pattern[str], Normaliser], ...] = (
-    (patterns.ISO, absolute.iso_date),
-    (patterns.NUMERIC, absolute.numeric_date),
-    (patterns.CLOCK, relative.clock),
-    (patterns.MONTH_DAY, absolute.month_day),
-    (patterns.DAY_MONTH, absolute.month_day),
-    (patterns.MONTH_YEAR, absolute.month_year),
-    (patterns.QUARTER, periods.quarter),
-    (patterns.REL_QUARTER, periods.relative_quarter),
-    (patterns.AGO, relative.ago),
-    (patterns.SET, periods.frequency),
-    (patterns.REL_UNIT, relative.relative_unit),
-    (patterns.REL_DAY, relative.relative_day),
-    (patterns.WEEKDAY_REL, relative.weekday),
-    (patterns.SEASON, periods.season),
-    (patterns.DECADE, absolute.decade),
-    (patterns.CENTURY, absolute.century),
-    (patterns.MONTH, absolute.month_alone),
-    (patterns.YEAR_ONLY, absolute.year_alone),
-    (patterns.SPELLED_YEAR, absolute.spelled_year),
-    (patterns.DURATION, periods.duration),
-    (patterns.REFS, periods.reference),
-    (patterns.PERIOD_END, holidays.period_end),
-    (patterns.HOLIDAY, holidays.holiday),
+# Order is the tie-break between equally long candidates: the more specific reading first. The third field
+# names the trigger families (see ``triggers``) whose words the expression always contains, the fourth how
+# many words at most the expression puts before its trigger ("more than twenty five | years").
+Rule = tuple[re.Pattern[str], Normaliser, frozenset[str], int]
+RULES: tuple[Rule, ...] = tuple(
+    (pattern, normaliser, frozenset(families.split()), words) for pattern, normaliser, families, words in (
+        (patterns.ISO, absolute.iso_date, "year", 0),
+        (patterns.NUMERIC, absolute.numeric_date, "slash", 0),
+        (patterns.CLOCK, relative.clock, "clock", 4),
+        (patterns.MONTH_DAY, absolute.month_day, "month", 2),
+        (patterns.DAY_MONTH, absolute.month_day, "month", 4),
+        (patterns.MONTH_YEAR, absolute.month_year, "month", 4),
+        (patterns.QUARTER, periods.quarter, "unit q", 6),
+        (patterns.REL_QUARTER, periods.relative_quarter, "unit", 3),
+        (patterns.AGO, relative.ago, "unit", 4),
+        (patterns.SET, periods.frequency, "adverb weekday", 3),
+        (patterns.REL_UNIT, relative.relative_unit, "unit", 7),
+        (patterns.REL_DAY, relative.relative_day, "dayword part", 3),
+        (patterns.WEEKDAY_REL, relative.weekday, "weekday", 3),
+        (patterns.SEASON, periods.season, "season", 6),
+        (patterns.DECADE, absolute.decade, "year decade", 5),
+        (patterns.CENTURY, absolute.century, "unit", 2),
+        (patterns.MONTH, absolute.month_alone, "month", 6),
+        (patterns.YEAR_ONLY, absolute.year_alone, "year", 6),
+        (patterns.SPELLED_YEAR, absolute.spelled_year, "spelled", 0),
+        (patterns.DURATION, periods.duration, "unit", 7),
+        (patterns.REFS, periods.reference, "ref", 3),
+        (patterns.PERIOD_END, holidays.period_end, "unit", 5),
+        (patterns.HOLIDAY, holidays.holiday, "holiday", 0),
+    )
 )
-
-_TRIGGER = re.compile(
-    r"\d|(?i:today|tonight|tomorrow|yesterday|day|week|month|year|quarter|half|season|spring|summer|fall|"
-    r"autumn|winter|decade|centur|now|current|recent|past|future|ly\b|noon|midnight|hour|minute|second|"
-    r"eties|nties|ies\b|night|morning|evening|christmas|eve\b|thanksgiving|halloween)|[JFMASOND][a-z]{2}|[JFMASOND][A-Z]{2}|[MTWFS][a-z]{4,7}day"
-)
+_RULES_BY_FAMILY: dict[str, list[int]] = {}
+for _rank, _rule in enumerate(RULES):
+    for _family in _rule[2]:
+        _RULES_BY_FAMILY.setdefault(_family, []).append(_rank)
 
 
 def find_date_mentions(text: str, published_at: datetime | date | None) -> list[DateMention]:
@@ -58,7 +63,7 @@ def find_date_mentions(text: str, published_at: datetime | date | None) -> list[
     Relative expressions are resolved against ``published_at``; without it they are kept with
     ``resolved=False`` and an X-filled value (or None) instead of a guess.
     """
-    if not text or _TRIGGER.search(text) is None:
+    if not text:
         return []
     anchor = published_at.date() if isinstance(published_at, datetime) else published_at
     ctx = Context(text, anchor)
@@ -68,20 +73,34 @@ def find_date_mentions(text: str, published_at: datetime | date | None) -> list[
     return mentions
 
 
-def _candidates(ctx: Context) -> list[tuple[int, int, int, re.Match[str], Normaliser]]:
-    found = []
-    for rank, (pattern, normaliser) in enumerate(RULES):
-        for m in pattern.finditer(ctx.text):
-            start, end = _trim(ctx.text, m.start(), m.end())
-            if end > start:
-                found.append((start, end, rank, m, normaliser))
-    found.sort(key=lambda c: (c[0], c[0] - c[1], c[2]))
-    return found
+def _candidates(ctx: Context) -> list[Candidate]:
+    """Every rule match that contains a trigger word, tried only at the word starts just before it."""
+    text = ctx.text
+    tried: dict[tuple[int, int], re.Match[str] | None] = {}
+    found: dict[tuple[int, int, int], Candidate] = {}
+    for position, ranks in _triggered_rules(text).items():
+        starts = [m.start() for m in WORD_START.finditer(text, max(0, position - LOOK_BEHIND), position + 1)]
+        for rank in ranks:
+            pattern, normaliser, _families, words = RULES[rank]
+            for start in starts[-1 - words:]:
+                if (rank, start) not in tried:
+                    tried[(rank, start)] = pattern.match(text, start)
+                m = tried[(rank, start)]
+                if m is not None and m.end() > position:
+                    begin, end = _trim(text, m.start(), m.end())
+                    if end > begin:
+                        found[(begin, end, rank)] = (begin, end, rank, m, normaliser)
+    return sorted(found.values(), key=lambda c: (c[0], c[0] - c[1], c[2]))
 
 
-def _select(
-    candidates: list[tuple[int, int, int, re.Match[str], Normaliser]], ctx: Context
-) -> list[tuple[int, int, Timex]]:
+def _triggered_rules(text: str) -> dict[int, set[int]]:
+    by_position: dict[int, set[int]] = {}
+    for position, family in find_triggers(text):
+        by_position.setdefault(position, set()).update(_RULES_BY_FAMILY.get(family, ()))
+    return by_position
+
+
+def _select(candidates: list[Candidate], ctx: Context) -> list[tuple[int, int, Timex]]:
     """Leftmost-longest, non-overlapping; a vetoed candidate leaves room for a shorter one."""
     chosen: list[tuple[int, int, Timex]] = []
     taken_until = 0
