@@ -112,6 +112,8 @@ def _parse_iso(value: str) -> datetime:
 
 
 EVALUATIONS = ("extraction", "dates", "language", "ner")
+# Modules that add their own subcommands: each has add_commands(subparsers) and sets handler(args, settings).
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
@@ -165,6 +167,11 @@ def build_parser() -> argparse.ArgumentParser:
     letters = sub.add_parser("deadletters", help="list inputs that could not be indexed, with the reason")
     letters.add_argument("--json", action="store_true")
     letters.set_defaults(handler=cmd_deadletters)
+
+    for module_name in COMMAND_MODULES:
+        import importlib
+
+        importlib.import_module(module_name).add_commands(sub)
 
     evaluate = sub.add_parser("eval", help="score a stage on a public benchmark")
     evaluate.add_argument("kind", choices=EVALUATIONS)

@@ -81,7 +81,7 @@ def parse_timeml(raw: str, name: str = "") -> Document:
     length, opened, gold = 0, [], []
     position = 0
     for tag in _TAG.finditer(body.group(1)):
-        chunk = html.unescape(body.group(1)[position:tag.start()])
+        chunk = html.unescape(body.group(1)[position : tag.start()])
         parts.append(chunk)
         length += len(chunk)
         position = tag.end()
@@ -128,12 +128,20 @@ def score_document(doc: Document, counts: Counts) -> None:
         counts.type_ok += g.type == s.type.upper()
         counts.value_ok += g.value == s.value
         if g.value != s.value or g.type != s.type.upper():
-            counts.errors.append(f"{doc.name}\tWRONG\t{doc.text[g.start:g.end]!r} {g.type} {g.value}\t"
-                                 f"{s.text!r} {s.type.upper()} {s.value}")
-    counts.errors += [f"{doc.name}\tMISSED\t{doc.text[g.start:g.end]!r} {g.type} {g.value}"
-                      for gi, g in enumerate(doc.gold) if gi not in used_gold]
-    counts.errors += [f"{doc.name}\tSPURIOUS\t{s.text!r} {s.type.upper()} {s.value}"
-                      for si, s in enumerate(system) if si not in used_system]
+            counts.errors.append(
+                f"{doc.name}\tWRONG\t{doc.text[g.start : g.end]!r} {g.type} {g.value}\t"
+                f"{s.text!r} {s.type.upper()} {s.value}"
+            )
+    counts.errors += [
+        f"{doc.name}\tMISSED\t{doc.text[g.start : g.end]!r} {g.type} {g.value}"
+        for gi, g in enumerate(doc.gold)
+        if gi not in used_gold
+    ]
+    counts.errors += [
+        f"{doc.name}\tSPURIOUS\t{s.text!r} {s.type.upper()} {s.value}"
+        for si, s in enumerate(system)
+        if si not in used_system
+    ]
 
 
 def _f1(p: float, r: float) -> float:
@@ -142,6 +150,7 @@ def _f1(p: float, r: float) -> float:
 
 def summarise(counts: Counts, documents: int) -> dict[str, float | int]:
     """Percentages, rounded to two decimals as the official scorer prints them."""
+
     def ratio(a: int, b: int) -> float:
         return a / b if b else 0.0
 
@@ -149,9 +158,18 @@ def summarise(counts: Counts, documents: int) -> dict[str, float | int]:
     sp, sr = ratio(counts.strict, counts.system), ratio(counts.strict, counts.gold)
     relaxed_f1 = _f1(p, r)
     value_acc, type_acc = ratio(counts.value_ok, counts.relaxed), ratio(counts.type_ok, counts.relaxed)
-    scores = {"relaxed_p": p, "relaxed_r": r, "relaxed_f1": relaxed_f1, "strict_p": sp, "strict_r": sr,
-              "strict_f1": _f1(sp, sr), "type_accuracy": type_acc, "value_accuracy": value_acc,
-              "type_f1": relaxed_f1 * type_acc, "value_f1": relaxed_f1 * value_acc}
+    scores = {
+        "relaxed_p": p,
+        "relaxed_r": r,
+        "relaxed_f1": relaxed_f1,
+        "strict_p": sp,
+        "strict_r": sr,
+        "strict_f1": _f1(sp, sr),
+        "type_accuracy": type_acc,
+        "value_accuracy": value_acc,
+        "type_f1": relaxed_f1 * type_acc,
+        "value_f1": relaxed_f1 * value_acc,
+    }
     result: dict[str, float | int] = {k: round(100 * v, 2) for k, v in scores.items()}
     result.update(documents=documents, gold_timexes=counts.gold, system_timexes=counts.system)
     return result
@@ -166,14 +184,18 @@ def evaluate_directory(directory: Path) -> tuple[dict[str, float | int], list[st
 
 
 def _table(scores: dict[str, float | int]) -> str:
-    lines = [f"{'system':<16}{'relaxed F1':>11}{'P':>8}{'R':>8}{'strict F1':>11}{'type acc':>10}"
-             f"{'value acc':>11}{'value F1':>10}",
-             f"{'newsindex':<16}{scores['relaxed_f1']:>11.2f}{scores['relaxed_p']:>8.2f}"
-             f"{scores['relaxed_r']:>8.2f}{scores['strict_f1']:>11.2f}{scores['type_accuracy']:>10.2f}"
-             f"{scores['value_accuracy']:>11.2f}{scores['value_f1']:>10.2f}"]
+    lines = [
+        f"{'system':<16}{'relaxed F1':>11}{'P':>8}{'R':>8}{'strict F1':>11}{'type acc':>10}"
+        f"{'value acc':>11}{'value F1':>10}",
+        f"{'newsindex':<16}{scores['relaxed_f1']:>11.2f}{scores['relaxed_p']:>8.2f}"
+        f"{scores['relaxed_r']:>8.2f}{scores['strict_f1']:>11.2f}{scores['type_accuracy']:>10.2f}"
+        f"{scores['value_accuracy']:>11.2f}{scores['value_f1']:>10.2f}",
+    ]
     for name, (relaxed, strict, value) in ANCHORS.items():
-        lines.append(f"{name + ' *':<16}{relaxed:>11.2f}{'':>8}{'':>8}{strict:>11.2f}{'':>10}"
-                     f"{100 * value / relaxed:>11.2f}{value:>10.2f}")
+        lines.append(
+            f"{name + ' *':<16}{relaxed:>11.2f}{'':>8}{'':>8}{strict:>11.2f}{'':>10}"
+            f"{100 * value / relaxed:>11.2f}{value:>10.2f}"
+        )
     lines.append("* published, full te3-platinum (20 docs), UzZaman et al. 2013 Table 3")
     return "\n".join(lines)
 
@@ -192,8 +214,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.errors:
         print("\n".join(errors))
-    print(f"{scores['documents']} documents, {scores['gold_timexes']} gold timexes (DCT excluded), "
-          f"{scores['system_timexes']} found")
+    print(
+        f"{scores['documents']} documents, {scores['gold_timexes']} gold timexes (DCT excluded), "
+        f"{scores['system_timexes']} found"
+    )
     print(_table(scores))
     print(json.dumps(scores, sort_keys=True))
     return 0

@@ -21,6 +21,7 @@ pairs), as general weights: no per-language rule.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 from transforms.enrich.language_detectors import (
@@ -43,10 +44,14 @@ UNKNOWN_TO_LANGDETECT = 0.1
 UNKNOWN_TO_LINGUA = 0.03
 LINGUA_EPSILON = 1e-6
 DECLARED_ODDS = 4.0
+WEAK_LETTERS = 8
+WEAK_PROBABILITY = 0.5
+"""A single short word whose best guess is below this is a coin toss: say ``und`` (or the declared code)."""
 PARAGRAPH_MIN_CHARS = 80
 """Shorter paragraphs (captions, bylines, one-liners) keep the article's language."""
 PARAGRAPH_SWITCH_PROBABILITY = 0.9
 
+DENSE_SCRIPTS = re.compile("[\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 UNDETERMINED = LanguageGuess(code="und", probability=0.0, method="none")
 
 
@@ -68,7 +73,8 @@ def sample(text: str) -> str:
 
 
 def letter_count(text: str) -> int:
-    return sum(1 for ch in text if ch.isalpha())
+    """Letters, where one CJK character (a word or a syllable, not a sound) counts as two."""
+    return sum(2 if ch >= "\u1100" and DENSE_SCRIPTS.match(ch) else 1 for ch in text if ch.isalpha())
 
 
 def combined_scores(lingua: dict[str, float], langdetect: dict[str, float], length: int) -> dict[str, float]:
@@ -118,16 +124,20 @@ def with_prior(scores: dict[str, float], declared: str | None) -> dict[str, floa
 def detect_language(text: str, declared: str | None = None) -> LanguageGuess:
     """Best guess for one text; ``und`` (or the declared language) when the text carries no evidence."""
     prior = normalise_code(declared)
+    fallback = LanguageGuess(code=prior, probability=0.5, method="declared") if prior else UNDETERMINED
     text = sample(text or "")
-    if letter_count(text) < MIN_LETTERS:
-        return LanguageGuess(code=prior, probability=0.5, method="declared") if prior else UNDETERMINED
-    lingua, langdetect = lingua_scores(text), langdetect_scores(text)
+    letters = letter_count(text)
+    if letters < MIN_LETTERS:
+        return fallback
+    lingua, langdetect = lingua_scores(text, keep=prior), langdetect_scores(text)
     scores = combined_scores(lingua, langdetect, len(text))
     if not scores:
-        return LanguageGuess(code=prior, probability=0.5, method="declared") if prior else UNDETERMINED
+        return fallback
     unbiased = max(scores, key=scores.__getitem__)
     probabilities = softmax(with_prior(scores, prior))
     winner = max(probabilities, key=probabilities.__getitem__)
+    if letters < WEAK_LETTERS and probabilities[winner] < WEAK_PROBABILITY:
+        return fallback
     method = "declared" if winner != unbiased else deciding_method(winner, lingua, langdetect)
     return LanguageGuess(code=winner, probability=round(probabilities[winner], 6), method=method)
 

@@ -53,13 +53,14 @@ def langdetect_languages() -> frozenset[str]:
     return frozenset(codes)
 
 
-def lingua_scores(text: str) -> dict[str, float]:
-    values = lingua_detector().compute_language_confidence_values(text)
-    return {
-        value.language.iso_code_639_1.name.lower(): value.value
-        for value in values[:LINGUA_TOP]
-        if value.value > 0.0
-    }
+def lingua_scores(text: str, keep: str | None = None) -> dict[str, float]:
+    """The best few confidences, plus that of ``keep`` (a declared language) wherever it ranks."""
+    scores: dict[str, float] = {}
+    for rank, value in enumerate(lingua_detector().compute_language_confidence_values(text)):
+        code = value.language.iso_code_639_1.name.lower()
+        if value.value > 0.0 and (rank < LINGUA_TOP or code == keep):
+            scores[code] = value.value
+    return scores
 
 
 def langdetect_scores(text: str) -> dict[str, float]:

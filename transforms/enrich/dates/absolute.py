@@ -12,21 +12,69 @@ from datetime import date
 from transforms.enrich.dates.anchor import day_value, month_value, safe_date
 from transforms.enrich.dates.context import Context, Timex, unresolved
 from transforms.enrich.dates.vocab import (
-    AMBIGUOUS_MONTHS, DECADE_WORDS, MODIFIERS, MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS,
+    AMBIGUOUS_MONTHS,
+    DECADE_WORDS,
+    MODIFIERS,
+    MONTH_ABBREVIATIONS,
+    MONTHS,
+    NUMBER_WORDS,
 )
 
-DATE_PREPOSITIONS = frozenset({
-    "in", "since", "until", "till", "by", "from", "through", "during", "of", "before", "after", "early", "late",
-    "mid", "last", "next", "this", "to", "between", "and", "or", "end", "until", "last", "each", "every",
-})
+DATE_PREPOSITIONS = frozenset(
+    {
+        "in",
+        "since",
+        "until",
+        "till",
+        "by",
+        "from",
+        "through",
+        "during",
+        "of",
+        "before",
+        "after",
+        "early",
+        "late",
+        "mid",
+        "last",
+        "next",
+        "this",
+        "to",
+        "between",
+        "and",
+        "or",
+        "end",
+        "each",
+        "every",
+    }
+)
 _COUNT_NOUNS = re.compile(
     r"\s(?:people|persons|troops|soldiers|workers|employees|jobs|members|votes|shares|units|cars|homes|"
     r"students|children|men|women|residents|refugees|cases|deaths|tons|barrels|acres|miles|feet|meters|"
     r"metres|km|kilometers|pounds|dollars|euros|yuan|yen|points|seats|rooms|beds|copies|words|pages)\b",
     re.IGNORECASE,
 )
-_QUANTITY_WORDS = frozenset({"about", "nearly", "some", "than", "over", "almost", "approximately", "roughly",
-                             "number", "no", "no.", "page", "route", "flight", "model", "only", "around"})
+_QUANTITY_WORDS = frozenset(
+    {
+        "about",
+        "nearly",
+        "some",
+        "than",
+        "over",
+        "almost",
+        "approximately",
+        "roughly",
+        "number",
+        "no",
+        "no.",
+        "page",
+        "route",
+        "flight",
+        "model",
+        "only",
+        "around",
+    }
+)
 
 
 def month_number(word: str) -> int:
@@ -59,6 +107,7 @@ def infer_year(ctx: Context, m: re.Match[str], month: int, day: int = 0, rel: st
 def _nearest_year(anchor: date, month: int, day: int, direction: int) -> int:
     """The year that puts month/day nearest the anchor; a clear tense moves it across the anchor only when
     the date is far from it (a month named in a past-tense sentence a few weeks ahead is still ahead)."""
+
     def distance(year: int) -> int:
         return abs((date(year, month, min(day, 28)) - anchor).days)
 
@@ -113,6 +162,8 @@ def month_alone(m: re.Match[str], ctx: Context) -> Timex | None:
             return None
         if ctx.previous_is_name(m.start()) or ctx.next_word(m.end())[:1].isupper():
             return None
+    if ctx.next_word(m.end())[:1].isdigit():
+        return None  # "February 30": a day the month-day rule rejected, not the month itself
     year = infer_year(ctx, m, month, rel=m["rel"])
     if year is None:
         return unresolved("date", f"XXXX-{month:02d}", "month", mod_of(m))
@@ -120,9 +171,10 @@ def month_alone(m: re.Match[str], ctx: Context) -> Timex | None:
 
 
 def year_alone(m: re.Match[str], ctx: Context) -> Timex | None:
-    if not (m["mod"] or m["fiscal"]):
-        if ctx.previous_word(m.start()) in _QUANTITY_WORDS or _COUNT_NOUNS.match(ctx.text, m.end()):
-            return None
+    """A bare 4-digit number is a year unless it counts something: "about 2000 troops", "than 1998"."""
+    bare = not (m["mod"] or m["fiscal"])
+    if bare and (ctx.previous_word(m.start()) in _QUANTITY_WORDS or _COUNT_NOUNS.match(ctx.text, m.end())):
+        return None
     return Timex("date", m["y"], "year", mod=mod_of(m))
 
 

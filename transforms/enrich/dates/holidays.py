@@ -13,12 +13,24 @@ from transforms.enrich.dates.anchor import day_value
 from transforms.enrich.dates.context import Context, Timex, unresolved
 from transforms.enrich.dates.relative import unit_value
 
-_FIXED = {"christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24),
-          "new year's day": (1, 1), "new year's eve": (12, 31), "independence day": (7, 4),
-          "halloween": (10, 31), "valentine's day": (2, 14), "veterans day": (11, 11)}
+_FIXED = {
+    "christmas": (12, 25),
+    "christmas day": (12, 25),
+    "christmas eve": (12, 24),
+    "new year's day": (1, 1),
+    "new year's eve": (12, 31),
+    "independence day": (7, 4),
+    "halloween": (10, 31),
+    "valentine's day": (2, 14),
+    "veterans day": (11, 11),
+}
 # (month, weekday 0 = Monday, n-th; -1 = last)
-_FLOATING = {"thanksgiving": (11, 3, 4), "thanksgiving day": (11, 3, 4), "memorial day": (5, 0, -1),
-             "labor day": (9, 0, 1)}
+_FLOATING = {
+    "thanksgiving": (11, 3, 4),
+    "thanksgiving day": (11, 3, 4),
+    "memorial day": (5, 0, -1),
+    "labor day": (9, 0, 1),
+}
 
 
 def holiday_date(name: str, year: int) -> date:

@@ -25,12 +25,15 @@ MONTH_FULL = rf"\b(?:{_names(list(MONTHS))})"
 MONTH_ANY = rf"(?:{MONTH_FULL}|\b(?:{_names(list(MONTH_ABBREVIATIONS))})\.?)(?![a-z])"
 WEEKDAY = rf"\b(?:{_names(list(WEEKDAYS))})"
 _UNITS_SG = r"second|minute|hour|day|night|week|weekend|fortnight|month|quarter|year|decade|century"
-UNIT = rf"(?i:{_UNITS_SG.replace('century', 'centur(?:y|ies)')}|seconds|minutes|hours|days|nights|weeks|" \
+UNIT = (
+    rf"(?i:{_UNITS_SG.replace('century', 'centur(?:y|ies)')}|seconds|minutes|hours|days|nights|weeks|"
     r"weekends|months|quarters|years|decades)"
-_SMALL = "|".join(sorted((w for w in NUMBER_WORDS if " " not in w and w not in ("a", "an")), key=len,
-                         reverse=True))
-NUMBER = (rf"(?:\b\d{{1,4}}(?:\.\d{{1,2}})?|\b(?i:(?:{_SMALL})(?:[\s-](?:one|two|three|four|five|six|seven|eight|"
-          rf"nine))?|a{S}couple{S}of|a{S}dozen|a{S}hundred|an?|a{S}half))")
+)
+_SMALL = "|".join(sorted((w for w in NUMBER_WORDS if " " not in w and w not in ("a", "an")), key=len, reverse=True))
+NUMBER = (
+    rf"(?:\b\d{{1,4}}(?:\.\d{{1,2}})?|\b(?i:(?:{_SMALL})(?:[\s-](?:one|two|three|four|five|six|seven|eight|"
+    rf"nine))?|a{S}couple{S}of|a{S}dozen|a{S}hundred|an?|a{S}half))"
+)
 MOD = r"\b(?P<mod>(?i:early|mid|late|the\s(?:beginning|start|middle|end)\sof|end|earlier|later))"
 YEAR = r"(?:1[6-9]|20)\d\d"
 _NOT_NUMBER_BEFORE = r"(?<![\w$£€¥#.,/-])"

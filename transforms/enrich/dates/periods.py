@@ -9,12 +9,29 @@ from transforms.enrich.dates.anchor import quarter_of, quarter_value
 from transforms.enrich.dates.context import Context, Timex, unresolved
 from transforms.enrich.dates.relative import offset_of
 from transforms.enrich.dates.vocab import (
-    MONTHS, ORDINALS, SEASONS, TIME_UNITS, UNIT_GRANULARITY, UNITS, WEEKDAYS, parse_number, singular,
+    MONTHS,
+    ORDINALS,
+    SEASONS,
+    TIME_UNITS,
+    UNIT_GRANULARITY,
+    UNITS,
+    WEEKDAYS,
+    parse_number,
+    singular,
 )
 
 _SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
-_ADVERBS = {"daily": "P1D", "nightly": "P1D", "weekly": "P1W", "biweekly": "P2W", "monthly": "P1M",
-            "annually": "P1Y", "yearly": "P1Y", "semiannually": "P6M", "hourly": "PT1H"}
+_ADVERBS = {
+    "daily": "P1D",
+    "nightly": "P1D",
+    "weekly": "P1W",
+    "biweekly": "P2W",
+    "monthly": "P1M",
+    "annually": "P1Y",
+    "yearly": "P1Y",
+    "semiannually": "P6M",
+    "hourly": "PT1H",
+}
 _REFS = {"present": "PRESENT_REF", "past": "PAST_REF", "future": "FUTURE_REF"}
 
 
@@ -121,8 +138,7 @@ def frequency(m: re.Match[str], ctx: Context) -> Timex | None:
         return None
     word = (m["unit"] or m["funit"] or m["runit"]).lower()
     if word in ("morning", "afternoon", "evening"):
-        return Timex("set", "XXXX-XX-XXT" + {"morning": "MO", "afternoon": "AF", "evening": "EV"}[word],
-                     "time")
+        return Timex("set", "XXXX-XX-XXT" + {"morning": "MO", "afternoon": "AF", "evening": "EV"}[word], "time")
     if word == "season":
         return None
     unit = singular(word)
@@ -131,8 +147,8 @@ def frequency(m: re.Match[str], ctx: Context) -> Timex | None:
 
 
 def _after_amount(ctx: Context, start: int) -> bool:
-    """"a year" is a rate only after an amount: "$5 million a year", "3% a year", "twice a year"."""
-    before = ctx.text[max(0, start - 12):start].rstrip().lower()
+    """ "a year" is a rate only after an amount: "$5 million a year", "3% a year", "twice a year"."""
+    before = ctx.text[max(0, start - 12) : start].rstrip().lower()
     return before[-1:].isdigit() or before.endswith(("%", "million", "billion", "percent", "cents", "dollars"))
 
 
@@ -140,15 +156,16 @@ def reference(m: re.Match[str], ctx: Context) -> Timex | None:
     kind = next(k for k in _REFS if m[k])
     if kind == "present" and m[kind].lower() == "now" and _discourse_now(ctx, m.start(), m.end()):
         return None
-    return Timex("date", _REFS[kind], "day" if kind == "present" else None,
-                 resolved=kind == "present" and ctx.anchor is not None)
+    return Timex(
+        "date", _REFS[kind], "day" if kind == "present" else None, resolved=kind == "present" and ctx.anchor is not None
+    )
 
 
 def _discourse_now(ctx: Context, start: int, end: int) -> bool:
-    """"Now, ..." opening a sentence and "now and then" are discourse, not a reference to the present."""
-    after = ctx.text[end:end + 10].lower()
+    """ "Now, ..." opening a sentence and "now and then" are discourse, not a reference to the present."""
+    after = ctx.text[end : end + 10].lower()
     if after.startswith((" and then", " and again", " or never")):
         return True
-    before = ctx.text[max(0, start - 3):start].strip()
+    before = ctx.text[max(0, start - 3) : start].strip()
     sentence_start = not before or before[-1:] in ".!?\"'\n"
     return sentence_start and after.startswith(",")

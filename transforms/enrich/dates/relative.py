@@ -9,8 +9,16 @@ import re
 from datetime import date, timedelta
 
 from transforms.enrich.dates.absolute import infer_year, mod_of, month_number
-from transforms.enrich.dates.anchor import day_value, month_value, quarter_of, quarter_value, safe_date, shift_month
-from transforms.enrich.dates.anchor import week_value, weekday_near
+from transforms.enrich.dates.anchor import (
+    day_value,
+    month_value,
+    quarter_of,
+    quarter_value,
+    safe_date,
+    shift_month,
+    week_value,
+    weekday_near,
+)
 from transforms.enrich.dates.context import Context, Timex, unresolved
 from transforms.enrich.dates.vocab import ORDINALS, PARTS_OF_DAY, UNIT_GRANULARITY, WEEKDAYS, parse_number, singular
 
@@ -71,10 +79,7 @@ def weekday_date(ctx: Context, m: re.Match[str], name: str, rel: str | None) -> 
 
 
 def weekday(m: re.Match[str], ctx: Context) -> Timex | None:
-    rel = m["rel"]
-    if rel and rel.lower() in ("early", "late", "earlier", "later"):
-        rel = None
-    d = weekday_date(ctx, m, m["wd"], rel)
+    d = weekday_date(ctx, m, m["wd"], m["rel"])
     if d is None:
         number = WEEKDAYS[m["wd"].lower()]
         return unresolved("time" if m["part"] else "date", f"XXXX-WXX-{number}", "day")
@@ -160,7 +165,7 @@ def ago(m: re.Match[str], ctx: Context) -> Timex | None:
 
 
 def year_ago(m: re.Match[str], ctx: Context) -> Timex:
-    """"a year ago", "year-earlier": in a sentence comparing quarters (financial news) the same quarter
+    """ "a year ago", "year-earlier": in a sentence comparing quarters (financial news) the same quarter
     a year before, as TimeBank annotates it; otherwise the previous year."""
     if ctx.anchor is None:
         return unresolved("date", None, "year")

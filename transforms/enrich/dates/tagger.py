@@ -25,7 +25,8 @@ Candidate = tuple[int, int, int, re.Match[str], Normaliser]  # start, end, rule 
 # many words at most the expression puts before its trigger ("more than twenty five | years").
 Rule = tuple[re.Pattern[str], Normaliser, frozenset[str], int]
 RULES: tuple[Rule, ...] = tuple(
-    (pattern, normaliser, frozenset(families.split()), words) for pattern, normaliser, families, words in (
+    (pattern, normaliser, frozenset(families.split()), words)
+    for pattern, normaliser, families, words in (
         (patterns.ISO, absolute.iso_date, "year", 0),
         (patterns.NUMERIC, absolute.numeric_date, "slash", 0),
         (patterns.CLOCK, relative.clock, "clock", 4),
@@ -35,7 +36,7 @@ RULES: tuple[Rule, ...] = tuple(
         (patterns.QUARTER, periods.quarter, "unit q", 6),
         (patterns.REL_QUARTER, periods.relative_quarter, "unit", 3),
         (patterns.AGO, relative.ago, "unit", 4),
-        (patterns.SET, periods.frequency, "adverb weekday", 3),
+        (patterns.SET, periods.frequency, "adverb weekday unit month part", 3),
         (patterns.REL_UNIT, relative.relative_unit, "unit", 7),
         (patterns.REL_DAY, relative.relative_day, "dayword part", 3),
         (patterns.WEEKDAY_REL, relative.weekday, "weekday", 3),
@@ -51,6 +52,7 @@ RULES: tuple[Rule, ...] = tuple(
         (patterns.HOLIDAY, holidays.holiday, "holiday", 0),
     )
 )
+MAX_TRIGGERS = 10_000  # trigger offsets per text; an article of 100,000 words has about 3,000
 _RULES_BY_FAMILY: dict[str, list[int]] = {}
 for _rank, _rule in enumerate(RULES):
     for _family in _rule[2]:
@@ -82,20 +84,22 @@ def _candidates(ctx: Context) -> list[Candidate]:
         starts = [m.start() for m in WORD_START.finditer(text, max(0, position - LOOK_BEHIND), position + 1)]
         for rank in ranks:
             pattern, normaliser, _families, words = RULES[rank]
-            for start in starts[-1 - words:]:
-                if (rank, start) not in tried:
-                    tried[(rank, start)] = pattern.match(text, start)
-                m = tried[(rank, start)]
+            for start in starts[-1 - words :]:
+                m = tried.get((rank, start), False)
+                if m is False:
+                    m = tried[(rank, start)] = pattern.match(text, start)
                 if m is not None and m.end() > position:
-                    begin, end = _trim(text, m.start(), m.end())
-                    if end > begin:
-                        found[(begin, end, rank)] = (begin, end, rank, m, normaliser)
+                    found[(start, m.end(), rank)] = (start, m.end(), rank, m, normaliser)
     return sorted(found.values(), key=lambda c: (c[0], c[0] - c[1], c[2]))
 
 
 def _triggered_rules(text: str) -> dict[int, set[int]]:
+    """Trigger offset -> rules to try there; past MAX_TRIGGERS the text is not prose and the rest is skipped,
+    which bounds the time spent on pathological input (a megabyte of month names)."""
     by_position: dict[int, set[int]] = {}
     for position, family in find_triggers(text):
+        if len(by_position) >= MAX_TRIGGERS and position not in by_position:
+            continue
         by_position.setdefault(position, set()).update(_RULES_BY_FAMILY.get(family, ()))
     return by_position
 
@@ -114,22 +118,20 @@ def _select(candidates: list[Candidate], ctx: Context) -> list[tuple[int, int, T
     return chosen
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while end > start and text[end - 1] in " \t\n,":
-        end -= 1
-    while start < end and text[start] in " \t\n":
-        start += 1
-    return start, end
-
-
 def _mention(text: str, start: int, end: int, timex: Timex, anchor: date | None) -> DateMention:
     span = value_range(timex.value, timex.mod) if timex.type in ("date", "time") else None
     if timex.value == "PRESENT_REF" and anchor is not None:
         span = (anchor, anchor)
     return DateMention(
-        text=text[start:end], start=start, end=end, type=timex.type, value=timex.value,
-        granularity=timex.granularity, resolved=_is_resolved(timex, span),
-        range_start=span[0] if span else None, range_end=span[1] if span else None,
+        text=text[start:end],
+        start=start,
+        end=end,
+        type=timex.type,
+        value=timex.value,
+        granularity=timex.granularity,
+        resolved=_is_resolved(timex, span),
+        range_start=span[0] if span else None,
+        range_end=span[1] if span else None,
     )
 
 
@@ -141,4 +143,3 @@ def _is_resolved(timex: Timex, span: tuple[date, date] | None) -> bool:
     if timex.type in ("date", "time"):
         return span is not None
     return "X" not in timex.value
-

@@ -10,14 +10,72 @@ from __future__ import annotations
 
 import re
 
-_FUTURE = frozenset({"will", "won't", "wont", "'ll", "shall", "would", "could", "might", "may", "upcoming",
-                     "next", "coming", "scheduled"})
+_FUTURE = frozenset(
+    {
+        "will",
+        "won't",
+        "wont",
+        "'ll",
+        "shall",
+        "would",
+        "could",
+        "might",
+        "may",
+        "upcoming",
+        "next",
+        "coming",
+        "scheduled",
+    }
+)
 _FUTURE_BEFORE_TO = frozenset({"going", "plan", "plans", "planned", "planning", "expected", "set", "is", "are"})
-_PAST = frozenset({"said", "told", "was", "were", "had", "did", "ago", "last", "earlier", "previously",
-                   "began", "came", "went", "took", "made", "met", "won", "lost", "gave", "got", "saw", "left",
-                   "fell", "rose", "hit", "died"})
-_NOT_PAST = frozenset({"scheduled", "expected", "planned", "need", "indeed", "speed", "red", "bed", "seed",
-                       "hundred", "united", "limited", "based", "related"})
+_PAST = frozenset(
+    {
+        "said",
+        "told",
+        "was",
+        "were",
+        "had",
+        "did",
+        "ago",
+        "last",
+        "earlier",
+        "previously",
+        "began",
+        "came",
+        "went",
+        "took",
+        "made",
+        "met",
+        "won",
+        "lost",
+        "gave",
+        "got",
+        "saw",
+        "left",
+        "fell",
+        "rose",
+        "hit",
+        "died",
+    }
+)
+_NOT_PAST = frozenset(
+    {
+        "scheduled",
+        "expected",
+        "planned",
+        "need",
+        "indeed",
+        "speed",
+        "red",
+        "bed",
+        "seed",
+        "hundred",
+        "united",
+        "limited",
+        "based",
+        "related",
+    }
+)
 _TOKEN = re.compile(r"[A-Za-z']+|[.!?]")
 _WINDOW = 120
 

@@ -20,9 +20,35 @@ def _forms(words: list[str], family: str) -> dict[str, str]:
     return {form: family for w in words for form in (w, w.capitalize(), w.upper())}
 
 
-_UNITS = ["second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "weekend",
-          "weekends", "fortnight", "month", "months", "quarter", "quarters", "year", "years", "decade", "decades",
-          "century", "centuries", "half", "night", "nights", "ago"]
+_UNITS = [
+    "second",
+    "seconds",
+    "minute",
+    "minutes",
+    "hour",
+    "hours",
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "weekend",
+    "weekends",
+    "fortnight",
+    "month",
+    "months",
+    "quarter",
+    "quarters",
+    "year",
+    "years",
+    "decade",
+    "decades",
+    "century",
+    "centuries",
+    "half",
+    "night",
+    "nights",
+    "ago",
+]
 _TABLES: list[dict[str, str]] = [
     _forms(list(MONTHS) + list(MONTH_ABBREVIATIONS), "month"),
     _forms(list(WEEKDAYS) + [w + "s" for w in WEEKDAYS], "weekday"),
@@ -32,18 +58,48 @@ _TABLES: list[dict[str, str]] = [
     _forms(["spring", "summer", "fall", "autumn", "winter"], "season"),
     _forms(["noon", "midnight", "midday", "clock"], "clock"),
     _forms(["now", "nowadays", "currently", "recently", "formerly", "past", "future", "present", "days"], "ref"),
-    _forms(["daily", "weekly", "monthly", "annually", "yearly", "hourly", "nightly", "biweekly",
-            "semiannually", "every", "each", "per", "twice", "once"], "adverb"),
+    _forms(
+        [
+            "daily",
+            "weekly",
+            "monthly",
+            "annually",
+            "yearly",
+            "hourly",
+            "nightly",
+            "biweekly",
+            "semiannually",
+            "every",
+            "each",
+            "per",
+            "twice",
+            "once",
+        ],
+        "adverb",
+    ),
     _forms(list(DECADE_WORDS), "decade"),
     {f"Q{n}": "q" for n in range(1, 5)},
-    {w: "holiday" for w in ("Christmas", "Year", "Thanksgiving", "Election", "Independence", "Halloween",
-                            "Valentine", "Memorial", "Labor", "Veterans")},
+    {
+        w: "holiday"
+        for w in (
+            "Christmas",
+            "Year",
+            "Thanksgiving",
+            "Election",
+            "Independence",
+            "Halloween",
+            "Valentine",
+            "Memorial",
+            "Labor",
+            "Veterans",
+        )
+    },
     _forms(["nineteen"], "spelled"),
 ]
 TRIGGER_WORDS: dict[str, tuple[str, ...]] = {}
 for _table in _TABLES:
     for _word, _family in _table.items():
-        TRIGGER_WORDS[_word] = TRIGGER_WORDS.get(_word, ()) + (_family,)
+        TRIGGER_WORDS[_word] = (*TRIGGER_WORDS.get(_word, ()), _family)
 _PUNCTUATION = str.maketrans({c: " " for c in "\"'’‘“”.,;:!?()[]{}-–—/$%&*+=<>|\\#@~`^_"})
 _DIGITS = re.compile(r"\d+")
 _CLOCK_TAIL = re.compile(r":\d\d|\s?[aApP]\.?[mM]\b|\s(?:o['’]clock)")
@@ -53,7 +109,7 @@ LOOK_BEHIND = 60  # characters: the longest prefix a rule puts before its trigge
 
 def find_triggers(text: str) -> Iterator[tuple[int, str]]:
     """(offset, family) of every trigger in ``text``, in no particular order."""
-    for word in set(text.translate(_PUNCTUATION).split()) & TRIGGER_WORDS.keys():
+    for word in sorted(set(text.translate(_PUNCTUATION).split()) & TRIGGER_WORDS.keys()):
         families = TRIGGER_WORDS[word]
         start = text.find(word)
         while start >= 0:

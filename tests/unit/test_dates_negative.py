@@ -1,0 +1,107 @@
+"""Date mentions: words that look like dates but are not, no publication date, and hostile input."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import pytest
+
+from transforms.enrich.dates import find_date_mentions
+from transforms.enrich.dates.anchor import value_range
+
+PUBLISHED = date(2024, 11, 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We will see what happens.",
+        "Prices may rise and protesters march on the capital.",
+        "The sun rose over the hills and we watched.",
+        "The army sent 25,000 troops and spent $3 billion.",
+        "About 2000 people and 1500 workers attended.",
+        "Theresa May met the committee.",
+        "He is in his forties and she is a 27-year-old nurse.",
+        "Profits fall in spring are common, said the report on the fall of Rome.",
+        "Now, consider the alternative.",
+        "The quarterly dividend is 25 cents.",
+        "The reading was 3.1998 on the scale and Flight 1998 landed.",
+        "",
+    ],
+)
+def test_no_false_dates(text: str) -> None:
+    assert [(m.text, m.value) for m in find_date_mentions(text, PUBLISHED)] == []
+
+
+def test_march_and_may_are_months_only_in_date_context() -> None:
+    mentions = find_date_mentions("Talks began in March and may end in May.", PUBLISHED)
+    assert [(m.text, m.start) for m in mentions] == [("March", 15), ("May", 35)]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("The council voted Tuesday.", "XXXX-WXX-2"),
+        ("Rain fell in late October.", "XXXX-10"),
+        ("The law passed in June.", "XXXX-06"),
+        ("Profits fell last year.", None),
+        ("He resigned yesterday.", None),
+        ("Sales grew in the first quarter.", "XXXX-Q1"),
+    ],
+)
+def test_without_publication_date_relative_mentions_stay_unresolved(text: str, value: str | None) -> None:
+    [mention] = find_date_mentions(text, None)
+    assert (mention.value, mention.resolved, mention.range_start, mention.range_end) == (value, False, None, None)
+
+
+def test_without_publication_date_explicit_dates_still_resolve() -> None:
+    [mention] = find_date_mentions("The treaty was signed on March 3, 1998.", None)
+    assert (mention.value, mention.resolved, mention.range_start) == ("1998-03-03", True, date(1998, 3, 3))
+
+
+def test_impossible_calendar_dates_are_not_guessed() -> None:
+    mentions = find_date_mentions("It was due on February 30, 2023 or 13/13/2023.", PUBLISHED)
+    assert [(m.text, m.value) for m in mentions] == [("2023", "2023")]
+
+
+def test_value_range_covers_weeks_quarters_decades_and_mods() -> None:
+    assert value_range("2024-W44") == (date(2024, 10, 28), date(2024, 11, 3))
+    assert value_range("2024-Q4") == (date(2024, 10, 1), date(2024, 12, 31))
+    assert value_range("2023-WI") == (date(2023, 12, 1), date(2024, 2, 29))
+    assert value_range("199") == (date(1990, 1, 1), date(1999, 12, 31))
+    assert value_range("2024", "START") == (date(2024, 1, 1), date(2024, 5, 1))
+    assert value_range("PRESENT_REF") is None and value_range("XXXX-10") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1" * 1_000_000,
+        ("May March June 12, 1998 October 29 " * 40_000)[:1_000_000],
+        ("the past two years ago every day 10/29/2024 9 a.m. " * 25_000)[:1_000_000],
+        "1," * 500_000,
+        "(" * 500_000 + "2024" + ")" * 500_000,
+    ],
+    ids=["digits", "month-names", "dense-expressions", "comma-numbers", "brackets"],
+)
+def test_pathological_input_finishes_fast(text: str) -> None:
+    started = time.perf_counter()
+    mentions = find_date_mentions(text, PUBLISHED)
+    assert time.perf_counter() - started < 5.0
+    assert all(text[m.start : m.end] == m.text for m in mentions[:100])
+
+
+def test_throughput_on_news_prose() -> None:
+    """Generous bound (shared CI machines): the measured cost is about 1.2 ms per 1,000 words."""
+    paragraph = (
+        "The company said on Tuesday that third-quarter profit rose 12% from a year ago, to $3 billion, "
+        "and that it expects to hire 25,000 workers in the next two years. Shares have gained since "
+        "early October, and the board will meet again next week. Analysts said the results were strong. "
+    )
+    text = paragraph * 200  # about 10,000 words
+    started = time.perf_counter()
+    mentions = find_date_mentions(text, PUBLISHED)
+    elapsed = time.perf_counter() - started
+    assert len(mentions) == 200 * 6
+    assert elapsed < 0.2
