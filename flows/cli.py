@@ -43,8 +43,12 @@ def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from flows.ingest.flow import IngestOptions, ingest
 
-    options = IngestOptions(batch_size=args.batch_size, follow_symlinks=args.follow_symlinks,
-                            show_progress=not args.no_progress, **({"workers": args.workers} if args.workers is not None else {}))
+    if not args.paths and not args.retry_deadletters:
+        raise UsageError("newsindex run: give PATH... (or --retry-deadletters)")
+    extra = {"workers": args.workers} if args.workers is not None else {}
+    options = IngestOptions(batch_size=args.batch_size, follow_symlinks=args.follow_symlinks, rebuild=args.rebuild,
+                            prune=args.prune, retry_deadletters=args.retry_deadletters,
+                            show_progress=not args.no_progress, **extra)
     report = ingest(paths=[str(p) for p in args.paths], options=options)
     print(report.table())
     if args.report:
@@ -106,6 +110,23 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_indices(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.es.client import connect_checked
+    from flows.ingest.lifecycle import drop_old, list_versions
+
+    client = connect_checked(settings)
+    if args.drop_old:
+        dropped = drop_old(client, settings.index)
+        print("dropped: " + (", ".join(dropped) if dropped else "nothing (only the live index exists)"))
+    for version in list_versions(client, settings.index):
+        print(f"{version.name}\t{version.documents} docs" + (f"\t← {settings.index}" if version.live else ""))
+    return 0
+
+
+class UsageError(ValueError):
+    """Wrong command-line use: a one-line message, exit 2."""
+
+
 def _parse_iso(value: str) -> datetime:
     parsed = datetime.fromisoformat(value)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
@@ -136,12 +157,15 @@ def build_parser() -> argparse.ArgumentParser:
     setup.set_defaults(handler=cmd_setup)
 
     run = sub.add_parser("run", help="run the ingest flow over files and folders of raw articles")
-    run.add_argument("paths", nargs="+", type=Path)
+    run.add_argument("paths", nargs="*", type=Path)
     run.add_argument("--report", type=Path, help="write the run report as JSON to this file")
     run.add_argument("--workers", type=int, help="worker processes for clean/enrich (default: all cores)")
     run.add_argument("--batch-size", type=int, default=256)
     run.add_argument("--follow-symlinks", action="store_true", help="follow symlinks that leave the input folder")
     run.add_argument("--no-progress", action="store_true")
+    run.add_argument("--rebuild", action="store_true", help="build a new versioned index, then move the alias to it")
+    run.add_argument("--prune", action="store_true", help="delete documents whose input file (or line) is gone")
+    run.add_argument("--retry-deadletters", action="store_true", help="re-read only the inputs that failed before")
     run.set_defaults(handler=cmd_run)
 
     enrich = sub.add_parser("enrich", help="read, clean, segment and enrich without indexing; print the documents")
@@ -163,6 +187,10 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true")
     search.add_argument("--render", action="store_true", help="print the rendered request body, do not search")
     search.set_defaults(handler=cmd_search)
+
+    indices = sub.add_parser("indices", help="versioned indices behind the alias")
+    indices.add_argument("--drop-old", action="store_true", help="delete versions the alias no longer points at")
+    indices.set_defaults(handler=cmd_indices)
 
     letters = sub.add_parser("deadletters", help="list inputs that could not be indexed, with the reason")
     letters.add_argument("--json", action="store_true")
@@ -191,21 +219,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args, settings)
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # a clear one-line error for the user; tracebacks are for --debug
-        if _known_error(exc):
-            print(f"newsindex: {exc}", file=sys.stderr)
-            return 2
-        raise
+    except Exception as exc:  # a clear one-line error for what users can fix; a traceback for bugs
+        message = user_message(exc)
+        if message is None:
+            raise
+        print(f"newsindex: {message}", file=sys.stderr)
+        return 2
 
 
-def _known_error(exc: Exception) -> bool:
+def user_message(exc: Exception) -> str | None:
+    from elasticsearch import ConnectionError as EsConnectionError
+
     from flows.es.client import Unreachable
     from flows.es.install import InstallError
     from flows.es.node import NodeError
-
+    from flows.ingest.budget import ErrorBudgetExceeded
     from flows.search.query import BadFilter
 
-    return isinstance(exc, Unreachable | InstallError | NodeError | BadFilter)
+    if isinstance(exc, EsConnectionError):
+        return ("Elasticsearch became unreachable during the run. Documents written so far are kept; run the same "
+                "command again to finish (inputs already indexed are skipped as unchanged).")
+    if isinstance(exc, Unreachable | InstallError | NodeError | BadFilter | UsageError | ErrorBudgetExceeded):
+        return str(exc)
+    return None
 
 
 if __name__ == "__main__":

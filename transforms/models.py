@@ -67,7 +67,7 @@ class CleanArticle(Record):
         default=None, description="Where the date came from: metadata, html, url or text."
     )
     removed_lines: int = Field(default=0, description="Boilerplate lines dropped by the cleaner.")
-    content_hash: str = Field(description="sha256 of the normalised body: the exact-duplicate key.")
+    content_hash: str = Field(description="sha256 of the normalised title and body: the exact-duplicate key.")
 
 
 class Span(Record):

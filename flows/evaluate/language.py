@@ -23,6 +23,7 @@ import math
 import sys
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -88,37 +89,53 @@ def mean(values: Sequence[float | None]) -> float | None:
     return round(sum(present) / len(present), 2) if present else None
 
 
-def summarise(ours: dict[str, float], published: Published) -> dict[str, object]:
+@dataclass(frozen=True)
+class SetScore:
+    """One test set's scores; published columns are averaged over exactly the same languages as ours."""
+
+    common_languages: int
+    mean_common: float | None
+    published_langdetect_common: float | None
+    published_lingua_high_common: float | None
+    languages: int
+    mean_all: float | None
+    published_lingua_high_all: float | None
+    per_language: dict[str, float]
+
+
+def summarise(ours: dict[str, float], published: Published) -> SetScore:
     common = sorted(common_languages(published) & ours.keys())
-    summary: dict[str, object] = {
-        "common_languages": len(common),
-        "mean_common": mean([ours[c] for c in common]),
-        "mean_all": mean(list(ours.values())),
-        "languages": len(ours),
-    }
-    for label, column in PUBLISHED.items():
-        summary[f"published_{label}_common"] = mean([published[c][column] for c in common])
-    summary["published_lingua-high_all"] = mean([published[c]["lingua-high-accuracy"] for c in ours])
-    summary["per_language"] = {code: round(ours[code], 2) for code in sorted(ours)}
-    return summary
+    return SetScore(
+        common_languages=len(common),
+        mean_common=mean([ours[c] for c in common]),
+        published_langdetect_common=mean([published[c]["langdetect"] for c in common]),
+        published_lingua_high_common=mean([published[c]["lingua-high-accuracy"] for c in common]),
+        languages=len(ours),
+        mean_all=mean(list(ours.values())),
+        published_lingua_high_all=mean([published[c]["lingua-high-accuracy"] for c in ours]),
+        per_language={code: round(ours[code], 2) for code in sorted(ours)},
+    )
 
 
 def fmt(value: float | None) -> str:
     return "   -  " if value is None else f"{value:6.2f}"
 
 
-def print_table(name: str, ours: dict[str, float], published: Published, summary: dict[str, object]) -> None:
+def print_table(name: str, ours: dict[str, float], published: Published, score: SetScore) -> None:
     common = common_languages(published)
     print(f"\n== {name} ==\n{'lang':6} {'ours':>6} {'langdetect':>10} {'lingua-high':>11}  common")
     for code in sorted(ours):
         row = published[code]
-        print(f"{code:6} {fmt(ours[code])} {fmt(row['langdetect']):>10} {fmt(row['lingua-high-accuracy']):>11}"
-              f"  {'yes' if code in common else ''}")
-    print(f"mean over {summary['common_languages']} common languages: ours {fmt(summary['mean_common'])}  "
-          f"langdetect {fmt(summary['published_langdetect_common'])}  "  # type: ignore[arg-type]
-          f"lingua-high {fmt(summary['published_lingua-high_common'])}")  # type: ignore[arg-type]
-    print(f"mean over all {summary['languages']} languages: ours {fmt(summary['mean_all'])}  "  # type: ignore[arg-type]
-          f"lingua-high {fmt(summary['published_lingua-high_all'])}")  # type: ignore[arg-type]
+        flag = "yes" if code in common else ""
+        print(f"{code:6} {fmt(ours[code])} {fmt(row['langdetect']):>10} {fmt(row['lingua-high-accuracy']):>11}  {flag}")
+    print(
+        f"mean over {score.common_languages} common languages: ours {fmt(score.mean_common)}  "
+        f"langdetect {fmt(score.published_langdetect_common)}  lingua-high {fmt(score.published_lingua_high_common)}"
+    )
+    print(
+        f"mean over all {score.languages} languages: ours {fmt(score.mean_all)}  "
+        f"lingua-high {fmt(score.published_lingua_high_all)}"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -149,14 +166,14 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     accuracy = run_jobs(jobs, args.workers)
     wall = round(time.perf_counter() - started, 1)
-    report: dict[str, object] = {"limit": args.limit, "offset": args.offset, "wall_seconds": wall, "sets": {}}
+    scores: dict[str, dict[str, object]] = {}
     for name in names:
         published = read_published(args.dir, name)
-        summary = summarise(accuracy.get(name, {}), published)
-        print_table(name, accuracy.get(name, {}), published, summary)
-        report["sets"][name] = summary  # type: ignore[index]
+        score = summarise(accuracy.get(name, {}), published)
+        print_table(name, accuracy.get(name, {}), published, score)
+        scores[name] = asdict(score)
     print(f"\nwall time {wall} s with {args.workers} worker(s)")
-    print(json.dumps(report))
+    print(json.dumps({"limit": args.limit, "offset": args.offset, "wall_seconds": wall, "sets": scores}))
     return 0
 
 

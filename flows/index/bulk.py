@@ -1,19 +1,22 @@
 """Bulk loading as a generator of actions (elasticsearch-py's ``streaming_bulk``), with every item accounted for.
 
-Chunks are bounded by count and bytes; 429 rejections are retried item by item with exponential backoff; an item
-that fails for good (a mapping conflict, a document too large) comes back as a failure for the dead-letter store
-instead of failing the batch. Transport errors (the node gone) raise, so the Prefect task retries the batch: the
+Chunks are bounded by count and bytes. Rejections with 429 (the node's write queue is full), per item or for a whole
+request, are retried with exponential backoff and jitter, and only the rejected items are sent again. An item that
+fails for good (a mapping conflict, a document too large) comes back as a failure for the dead-letter store instead
+of failing the batch. Transport errors (the node gone) raise, so the Prefect task retries the batch: the
 deterministic ``_id`` makes that retry idempotent.
 """
 
 from __future__ import annotations
 
 import json
+import random
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from elasticsearch import Elasticsearch
+from elasticsearch import ApiError, Elasticsearch
 from elasticsearch.helpers import streaming_bulk
 
 
@@ -21,7 +24,7 @@ from elasticsearch.helpers import streaming_bulk
 class BulkLimits:
     chunk_size: int = 500
     max_chunk_bytes: int = 20 * 1024 * 1024
-    max_retries: int = 6
+    max_retries: int = 8
     initial_backoff: float = 0.5
     max_backoff: float = 30.0
 
@@ -36,7 +39,7 @@ class ItemResult:
 
 
 def too_large(action: dict[str, Any], limits: BulkLimits) -> bool:
-    """A document bigger than a whole chunk can never be sent; it is refused here, not by the node."""
+    """A document bigger than half a chunk is refused here: the node would reject the request as a whole."""
     source = action.get("_source") or action.get("doc")
     return source is not None and len(json.dumps(source, ensure_ascii=False)) > limits.max_chunk_bytes // 2
 
@@ -49,24 +52,50 @@ def describe_error(error: Any) -> str:
     return str(error)
 
 
+def backoff_seconds(attempt: int, limits: BulkLimits) -> float:
+    """Full jitter around the exponential step, so parallel writers do not retry in lockstep."""
+    step = min(limits.max_backoff, limits.initial_backoff * 2**attempt)
+    return step * random.uniform(0.5, 1.5)
+
+
+def item_status(info: dict[str, Any]) -> int:
+    """Whole-request failures arrive per item with the exception attached; only a 429 is worth a retry."""
+    exception = info.get("exception")
+    if exception is not None:
+        if isinstance(exception, ApiError) and exception.status_code == 429:
+            return 429
+        raise exception
+    return int(info.get("status", 0))
+
+
+def send_once(client: Elasticsearch, actions: list[dict[str, Any]], limits: BulkLimits,
+              retry: list[dict[str, Any]], last_attempt: bool) -> Iterator[ItemResult]:
+    results = streaming_bulk(client, actions, chunk_size=limits.chunk_size, max_chunk_bytes=limits.max_chunk_bytes,
+                             raise_on_error=False, raise_on_exception=False, max_retries=0, yield_ok=True)
+    for action, (ok, item) in zip(actions, results, strict=True):
+        op, info = next(iter(item.items()))
+        status = item_status(info)
+        if status == 429 and not last_attempt:
+            retry.append(action)
+            continue
+        ok = ok or (op == "delete" and status == 404)
+        yield ItemResult(str(action["_id"]), op, bool(ok), status, "" if ok else describe_error(info.get("error")))
+
+
 def bulk_load(client: Elasticsearch, actions: Iterable[dict[str, Any]],
               limits: BulkLimits = BulkLimits()) -> Iterator[ItemResult]:
-    """One ItemResult per action, in order. Deletes of missing documents count as success."""
-    sendable: list[dict[str, Any]] = []
+    """One ItemResult per action (retried ones when they settle). Deletes of missing documents count as success."""
+    pending: list[dict[str, Any]] = []
     for action in actions:
         if too_large(action, limits):
             yield ItemResult(action["_id"], action.get("_op_type", "index"), False, 413,
                              f"document_too_large: over {limits.max_chunk_bytes // 2} bytes of JSON")
         else:
-            sendable.append(action)
-    results = streaming_bulk(
-        client, sendable, chunk_size=limits.chunk_size, max_chunk_bytes=limits.max_chunk_bytes,
-        raise_on_error=False, max_retries=limits.max_retries, initial_backoff=limits.initial_backoff,
-        max_backoff=limits.max_backoff, yield_ok=True,
-    )
-    for ok, item in results:
-        op, info = next(iter(item.items()))
-        status = int(info.get("status", 0))
-        if op == "delete" and status == 404:
-            ok = True
-        yield ItemResult(str(info.get("_id")), op, bool(ok), status, "" if ok else describe_error(info.get("error")))
+            pending.append(action)
+    for attempt in range(limits.max_retries + 1):
+        retry: list[dict[str, Any]] = []
+        yield from send_once(client, pending, limits, retry, last_attempt=attempt == limits.max_retries)
+        if not retry:
+            return
+        time.sleep(backoff_seconds(attempt, limits))
+        pending = retry

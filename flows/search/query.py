@@ -17,6 +17,10 @@ FACETS = ("languages", "sources", "persons", "organizations", "locations", "grou
           "published", "mentioned")
 
 
+# A query is words, not a document: longer text is cut (at a word boundary) so no request grows without bound.
+MAX_QUERY_CHARS = 16_384
+
+
 class BadFilter(ValueError):
     """A --filter that is not FIELD=VALUE with a known FIELD."""
 
@@ -32,9 +36,19 @@ def parse_filters(filters: Sequence[str]) -> dict[str, str]:
     return params
 
 
+def clean_query(query: str) -> str:
+    """User text as the templates take it: trimmed and bounded; its syntax is left to simple_query_string,
+    which never raises on malformed input and only searches the fields the template names."""
+    text = query.strip()
+    if len(text) > MAX_QUERY_CHARS:
+        cut = text[:MAX_QUERY_CHARS]
+        text = cut.rsplit(None, 1)[0] if " " in cut else cut
+    return text
+
+
 def search_params(query: str, filters: Sequence[str], size: int = 10, offset: int = 0,
                   story: str | None = None) -> dict[str, Any]:
-    params: dict[str, Any] = {"query": query.strip(), "size": size, "from": offset, **parse_filters(filters)}
+    params: dict[str, Any] = {"query": clean_query(query), "size": size, "from": offset, **parse_filters(filters)}
     if story:
         params["story_id"] = story
     return params
@@ -54,8 +68,12 @@ def facet_counts(response: dict[str, Any]) -> dict[str, list[tuple[str, int]]]:
     return facets
 
 
-def _plain(fragment: str) -> str:
+def plain_highlight(fragment: str) -> str:
+    """A highlight for a terminal: one line, «marked» terms."""
     return re.sub(r"</?em>", lambda m: "«" if m.group(0) == "<em>" else "»", " ".join(fragment.split()))
+
+
+_plain = plain_highlight
 
 
 def format_response(response: dict[str, Any]) -> str:

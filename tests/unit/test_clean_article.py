@@ -35,7 +35,7 @@ def test_seed_004_is_cleaned_end_to_end() -> None:
     assert "Daily Caller" not in article.body and "[email" not in article.body
     assert "\n\n" in article.body and "\n\n\n" not in article.body
     assert article.body == article.body.strip()
-    assert article.content_hash == content_hash(article.body)
+    assert article.content_hash == content_hash(article.body, article.title)
 
 
 def test_html_article() -> None:
@@ -93,6 +93,8 @@ def test_content_hash_ignores_whitespace_case_and_boilerplate() -> None:
     assert content_hash("a  b\nc") == content_hash("A b c")
     assert content_hash("ﬁne") == content_hash("fine")  # NFKC
     assert content_hash("a b") != content_hash("a c")
+    assert content_hash("same body", "One headline") != content_hash("same body", "Another headline")
+    assert content_hash("same body", "Headline") == content_hash("same  body", "HEADLINE")
     assert len(plain.content_hash) == 64
 
 

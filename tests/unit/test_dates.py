@@ -138,5 +138,9 @@ def test_holiday_is_the_nearest_occurrence() -> None:
 def test_datetime_publication_and_offsets_in_longer_text() -> None:
     text = "On Tuesday, the minister said the budget for 2025 would be ready by March 3."
     mentions = find_date_mentions(text, datetime(2024, 11, 1, 9, 30))
-    assert [(m.text, m.value) for m in mentions] == [("Tuesday", "2024-10-29"), ("2025", "2025"), ("March 3", "2025-03-03")]
+    assert [(m.text, m.value) for m in mentions] == [
+        ("Tuesday", "2024-10-29"),
+        ("2025", "2025"),
+        ("March 3", "2025-03-03"),
+    ]
     assert all(text[m.start : m.end] == m.text for m in mentions)

@@ -23,9 +23,14 @@ from transforms.models import CleanArticle, RawArticle
 _WORD = re.compile(r"\w")
 
 
-def content_hash(body: str) -> str:
-    """Exact-duplicate key: NFKC, casefold and collapsed whitespace, so layout differences vanish."""
-    normalised = " ".join(unicodedata.normalize("NFKC", body).casefold().split())
+def content_hash(body: str, title: str | None = None) -> str:
+    """Exact-duplicate key: NFKC, casefold and collapsed whitespace, so layout differences vanish.
+
+    The headline is part of the text: the same body under another headline is a re-publication (a near-duplicate,
+    kept and linked), not a copy.
+    """
+    text = f"{title or ''}\n{body}"
+    normalised = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
@@ -86,5 +91,5 @@ def clean_article(raw: RawArticle) -> CleanArticle:
         published_at=published_at,
         published_at_source=published_source,
         removed_lines=cleaned.removed_lines,
-        content_hash=content_hash(body),
+        content_hash=content_hash(body, cleaned.title),
     )

@@ -1,0 +1,1 @@
+"""Elasticsearch lookups for near-duplicates and stories: the index is the memory across runs."""

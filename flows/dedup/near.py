@@ -1,0 +1,77 @@
+"""Near-duplicates across runs: one ``terms`` query on ``lsh_bands`` per batch, candidates verified locally.
+
+Nothing is recomputed over the corpus: every indexed article keeps its ``minhash`` and ``lsh_bands``, so a new
+batch only asks the index for the articles that share a band key with one of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+from elasticsearch import Elasticsearch
+
+from transforms.dedup.near import IndexedSignature, NearSignature, resolve_near_duplicates
+
+SOURCE_FIELDS = ["minhash", "duplicate_of", "ingested_at"]
+HITS_PER_ARTICLE = 20
+MAX_HITS = 10_000  # index.max_result_window
+
+
+def indexed_signature(hit: Mapping[str, Any]) -> IndexedSignature | None:
+    """None for a document whose stored signature is missing or of another scheme: it cannot be compared."""
+    source = hit.get("_source") or {}
+    try:
+        signature = NearSignature.from_minhash(source["minhash"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return IndexedSignature(hit["_id"], signature, source.get("duplicate_of"))
+
+
+def fetch_candidates(client: Elasticsearch, alias: str, batch: Sequence[tuple[str, NearSignature]],
+                     exclude: Collection[str] = ()) -> list[IndexedSignature]:
+    """Indexed articles sharing a band key with the batch, earliest indexed first (ties go to them).
+
+    The batch's own ids are excluded (a re-enriched article must not find its previous version), and so are
+    ``exclude``: the outdated versions the batch replaces."""
+    keys = sorted({key for _, signature in batch for key in signature.bands})
+    skip = sorted({doc_id for doc_id, _ in batch} | set(exclude))
+    response = client.search(
+        index=alias, size=min(MAX_HITS, HITS_PER_ARTICLE * len(batch)), source_includes=SOURCE_FIELDS,
+        query={"bool": {"filter": [{"terms": {"lsh_bands": keys}}], "must_not": [{"ids": {"values": skip}}]}},
+        sort=[{"ingested_at": {"order": "asc", "unmapped_type": "date"}}, {"id": {"order": "asc"}}],
+    )
+    found = (indexed_signature(hit) for hit in response["hits"]["hits"])
+    return [item for item in found if item is not None]
+
+
+def find_near_duplicates(client: Elasticsearch, alias: str, batch: Sequence[tuple[str, NearSignature]],
+                         exclude: Collection[str] = ()) -> dict[str, str]:
+    """new doc id → id of the canonical article it near-duplicates (indexed, or earlier in this batch).
+
+    The index must be refreshed after the previous batch was loaded, or that batch is invisible here."""
+    if not batch:
+        return {}
+    return resolve_near_duplicates(batch, fetch_candidates(client, alias, batch, exclude))
+
+
+def near_duplicate_updates(client: Elasticsearch, alias: str, links: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Partial updates adding each duplicate's id to its canonical's ``near_duplicates`` (read first, merged, so
+    earlier runs' ids stay; no scripts: the local node has no painless). Run after the batch is indexed, so
+    canonicals from the same batch exist."""
+    by_canonical: dict[str, set[str]] = {}
+    for duplicate, canonical in links.items():
+        by_canonical.setdefault(canonical, set()).add(duplicate)
+    if not by_canonical:
+        return []
+    found = client.mget(index=alias, ids=sorted(by_canonical), source_includes=["near_duplicates"])
+    actions = []
+    for doc in found["docs"]:
+        if not doc.get("found"):
+            continue
+        current = doc["_source"].get("near_duplicates") or []
+        merged = sorted(set(current) | by_canonical[doc["_id"]])
+        if merged != sorted(current):
+            actions.append({"_op_type": "update", "_index": alias, "_id": doc["_id"],
+                            "doc": {"near_duplicates": merged}})
+    return actions

@@ -1,0 +1,91 @@
+"""The flow's tasks: thin wrappers, one task run per batch. Only the I/O tasks retry (with backoff and jitter)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from concurrent.futures import Executor, Future
+from datetime import datetime
+from typing import Any
+
+from elasticsearch import Elasticsearch
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+from prefect.tasks import exponential_backoff
+
+from flows.index import deadletters
+from flows.index.bulk import bulk_load
+from flows.index.deadletters import DeadLetter
+from flows.ingest.classify import Decision, RunMemory, classify
+from flows.ingest.report import RunReport
+from flows.ingest.workers import ChunkResult, clean_chunk
+from flows.ingest.writes import index_actions
+from flows.version import pipeline_version
+from transforms.models import CleanArticle, EnrichedArticle, RawArticle
+
+IO_RETRIES: dict[str, Any] = {"retries": 3, "retry_delay_seconds": exponential_backoff(backoff_factor=2),
+                              "retry_jitter_factor": 0.5}
+
+
+def fan_out(pool: Executor, fn: Any, items: Sequence[Any], parts: int, *args: Any) -> list[Future[ChunkResult]]:
+    """Splits a batch over the workers so that every core gets a share."""
+    size = max(1, -(-len(items) // max(1, parts)))
+    return [pool.submit(fn, list(items[i : i + size]), *args) for i in range(0, len(items), size)]
+
+
+def gather(futures: Sequence[Future[ChunkResult]], report: RunReport) -> list[Any]:
+    records: list[Any] = []
+    for future in futures:
+        result = future.result()
+        report.add_seconds(result.seconds)
+        records.extend(result.records)
+    return records
+
+
+@task(cache_policy=NO_CACHE)
+def clean_batch(pool: Executor, raws: list[RawArticle], parts: int, published_at: datetime | None,
+                report: RunReport) -> list[CleanArticle | DeadLetter]:
+    return gather(fan_out(pool, clean_chunk, raws, parts, published_at), report)
+
+
+@task(cache_policy=NO_CACHE, **IO_RETRIES)
+def classify_batch(client: Elasticsearch, index: str, articles: list[CleanArticle], memory: RunMemory) -> list[Decision]:
+    return classify(client, index, articles, pipeline_version(), memory)
+
+
+@task(cache_policy=NO_CACHE, **IO_RETRIES)
+def index_batch(client: Elasticsearch, index: str, alias: str, decisions: list[Decision],
+                records: list[EnrichedArticle | DeadLetter], letters: list[DeadLetter], run_id: str,
+                clear_letters: bool) -> tuple[int, list[DeadLetter]]:
+    """Writes the batch; returns (documents indexed, every input of the batch that failed, with its reason)."""
+    enriched = {r.origin.label(): r for r in records if isinstance(r, EnrichedArticle)}
+    failed = [r for r in records if isinstance(r, DeadLetter)] + letters
+    actions, origins = index_actions(index, decisions, enriched)
+    indexed = 0
+    for item in bulk_load(client, actions):
+        if item.op != "index":
+            continue
+        if item.ok:
+            indexed += 1
+        else:
+            reason = item.error.split(":")[0] or "index_error"
+            failed.append(DeadLetter(origin=origins[item.doc_id], stage="index", reason=reason, detail=item.error))
+    write_letters(client, alias, failed, decisions, run_id, clear_letters)
+    return indexed, failed
+
+
+def write_letters(client: Elasticsearch, alias: str, failed: list[DeadLetter], decisions: list[Decision],
+                  run_id: str, clear: bool) -> None:
+    """Records this batch's failures and forgets earlier failures of inputs that went through this time."""
+    failed_keys = {f.origin.label() for f in failed}
+    actions = list(deadletters.record_actions(failed, alias, run_id))
+    if clear:
+        done = [d.article.origin for d in decisions if d.article.origin.label() not in failed_keys]
+        actions += deadletters.clear_actions(done, alias)
+    for item in bulk_load(client, actions):
+        if not item.ok:
+            raise RuntimeError(f"could not write to the dead-letter store: {item.error}")
+
+
+def reason_counts(failed: Sequence[DeadLetter]) -> Counter[str]:
+    return Counter(f"{f.stage}/{f.reason}" for f in failed)

@@ -1,0 +1,210 @@
+"""Stories: articles about the same event, written independently, share a ``story_id``.
+
+Near-duplicate detection (``near.py``) catches re-publications of one text; a story groups different texts. Two
+articles are about the same event when, within a few days of each other, they name the same specific actors and
+places AND use the same content words. Either signal alone fails: entity overlap alone joins every article about
+"Labour" and "Tony Blair"; word overlap alone joins articles of one genre (match reports, earnings results).
+
+Score = ``ENTITY_WEIGHT`` × cosine(entity vectors) + (1 − ``ENTITY_WEIGHT``) × cosine(term vectors), where
+* entity weights are ``(1 + ln count) × type weight``: locations and groups (nationalities) are named by many
+  unrelated articles and weigh half as much as people, organisations and events;
+* term weights are ``1 + ln tf`` over content words (no stop words, no reporting vocabulary, ≥ 3 letters, English
+  plurals folded).
+An article joins the story of its best-scoring earlier article when the score ≥ ``STORY_THRESHOLD``; otherwise it
+starts a story named after itself, so assignment is deterministic and needs no counter.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from typing import Any
+
+from transforms.models import EnrichedArticle
+
+STORY_THRESHOLD = 0.35
+STORY_MEAN_THRESHOLD = 0.3
+STORY_SAMPLE = 20  # latest members of a story an article is compared with
+ENTITY_WEIGHT = 0.4
+STORY_WINDOW = timedelta(days=4)
+TYPE_WEIGHTS = {"location": 0.5, "group": 0.5}
+QUERY_ENTITIES = 12
+QUERY_TERMS = 12
+MIN_SHARED_KEYS = 2  # of those salient entities and terms, for two articles to be compared at all
+MIN_TERM_LETTERS = 3
+
+# Words of reporting that every news text uses whatever its event, in English (the default language).
+REPORTING_WORDS = frozenset({
+    "said", "says", "say", "saying", "told", "tell", "added", "according", "also", "would", "could", "should",
+    "may", "might", "year", "years", "week", "weeks", "month", "months", "day", "days", "time", "times",
+    "people", "new", "mr", "mrs", "ms", "dr", "just", "like", "make", "made", "get", "got", "well", "going",
+    "one", "two", "three", "first", "last", "many", "much", "including", "since", "still", "however", "around",
+    "statement", "reported", "reports", "report", "percent", "cent",
+})
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class StoryCandidate:
+    """What story assignment needs of an article: when, who/where (entities) and what (content words)."""
+
+    doc_id: str
+    time: datetime
+    entities: Mapping[str, float] = field(default_factory=dict)
+    terms: Mapping[str, float] = field(default_factory=dict)
+    story_id: str | None = None  # known for indexed articles
+
+    def query_entities(self) -> list[str]:
+        """The most salient entity names (original spelling, as stored in ``entity_names``)."""
+        return _top(self.entities, QUERY_ENTITIES)
+
+    def query_terms(self) -> list[str]:
+        return _top(self.terms, QUERY_TERMS)
+
+
+def _top(weights: Mapping[str, float], count: int) -> list[str]:
+    return [key for key, _ in sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:count]]
+
+
+@cache
+def stop_words(language: str) -> frozenset[str]:
+    """spaCy's stop list for the language (English when it has none), plus the reporting vocabulary."""
+    try:
+        module = importlib.import_module(f"spacy.lang.{language}.stop_words")
+    except ImportError:
+        module = importlib.import_module("spacy.lang.en.stop_words")
+    return frozenset(module.STOP_WORDS) | REPORTING_WORDS
+
+
+def content_words(text: str, language: str = "en") -> Counter[str]:
+    """Casefolded words without stop words; English plurals folded so "troops" meets "troop"."""
+    stops = stop_words(language)
+    folded = (text if text.isascii() else unicodedata.normalize("NFKC", text)).casefold()
+    words = [w for w in _WORD.findall(folded) if len(w) >= MIN_TERM_LETTERS and w not in stops]
+    if language == "en":
+        words = [w[:-1] if w[-1] == "s" and len(w) > 3 and w[-2] not in "sui" else w for w in words]
+    return Counter(words)
+
+
+def entity_weights(entities: Iterable[tuple[str, str, int]]) -> dict[str, float]:
+    """(name, type, count) → weight; names keep their spelling so they match ``entity_names`` terms."""
+    weights: dict[str, float] = {}
+    for name, kind, count in entities:
+        weight = (1.0 + math.log(max(1, count))) * TYPE_WEIGHTS.get(kind, 1.0)
+        weights[name] = max(weights.get(name, 0.0), weight)
+    return weights
+
+
+def build_candidate(doc_id: str, time: datetime, text: str, entities: Iterable[tuple[str, str, int]],
+                    language: str = "en", story_id: str | None = None) -> StoryCandidate:
+    terms = {word: 1.0 + math.log(count) for word, count in content_words(text, language).items()}
+    return StoryCandidate(doc_id, _aware(time), unit(entity_weights(entities)), unit(terms), story_id)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def candidate_from_article(article: EnrichedArticle, doc_id: str, ingested_at: datetime) -> StoryCandidate:
+    """Publication time when known, else ingestion time: an undated article is news when it arrives."""
+    text = f"{article.title}\n\n{article.body}" if article.title else article.body
+    entities = [(e.name, e.type, e.count) for e in article.entities]
+    return build_candidate(doc_id, article.published_at or ingested_at, text, entities, article.language.code)
+
+
+def candidate_from_source(doc_id: str, source: Mapping[str, Any]) -> StoryCandidate:
+    """The same candidate rebuilt from an indexed document (``_source`` of a hit)."""
+    title, body = source.get("title"), source.get("body") or ""
+    text = f"{title}\n\n{body}" if title else body
+    entities = [(e["name"], e["type"], e["count"]) for e in source.get("entity_details") or []]
+    moment = source.get("published_at") or source.get("ingested_at") or "1970-01-01T00:00:00+00:00"
+    return build_candidate(doc_id, datetime.fromisoformat(moment), text, entities,
+                           source.get("language") or "en", source.get("story_id") or doc_id)
+
+
+def unit(weights: Mapping[str, float]) -> dict[str, float]:
+    """Scaled to length 1 once, so a cosine is a sum over shared keys."""
+    norm = math.sqrt(sum(w * w for w in weights.values()))
+    return {key: w / norm for key, w in weights.items()} if norm else {}
+
+
+def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    """Of two unit vectors."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(weight * b[key] for key, weight in a.items() if key in b)
+
+
+def story_score(a: StoryCandidate, b: StoryCandidate) -> float:
+    """0 outside the time window; an article without entities is judged by its words alone."""
+    if abs(a.time - b.time) > STORY_WINDOW:
+        return 0.0
+    terms = cosine(a.terms, b.terms)
+    if not a.entities or not b.entities:
+        return terms
+    return ENTITY_WEIGHT * cosine(a.entities, b.entities) + (1.0 - ENTITY_WEIGHT) * terms
+
+
+def best_story(candidate: StoryCandidate, nearby: Iterable[StoryCandidate],
+               members: Mapping[str, Sequence[StoryCandidate]]) -> tuple[str, float] | None:
+    """The story of the best-scoring nearby article at or above ``STORY_THRESHOLD``, provided the article also
+    scores ``STORY_MEAN_THRESHOLD`` on average against that story's latest members: single links alone chain
+    "Blair" → "Blair and Brown" → "Brown's Budget" into one giant story. Ties go to the smaller story id."""
+    scores: dict[str, float] = {}
+    best: dict[str, float] = {}
+    for other in nearby:
+        if other.doc_id == candidate.doc_id or other.story_id is None:
+            continue
+        score = scores[other.doc_id] = story_score(candidate, other)
+        if score >= STORY_THRESHOLD and score > best.get(other.story_id, 0.0):
+            best[other.story_id] = score
+    for story, score in sorted(best.items(), key=lambda item: (-item[1], item[0])):
+        group = members.get(story, ())[-STORY_SAMPLE:]
+        total = sum(scores[m.doc_id] if m.doc_id in scores else story_score(candidate, m) for m in group)
+        if group and total / len(group) >= STORY_MEAN_THRESHOLD:
+            return story, score
+    return None
+
+
+def _keys(candidate: StoryCandidate) -> set[str]:
+    return {"e:" + name for name in candidate.query_entities()} | {"t:" + term for term in candidate.query_terms()}
+
+
+def assign_batch(batch: Sequence[StoryCandidate], indexed: Sequence[StoryCandidate],
+                 near: Mapping[str, str] | None = None) -> dict[str, str]:
+    """doc id → story id for a batch, in order: each article may join an indexed article's story or the story of
+    an earlier article of the batch; only articles sharing a salient entity or term are compared (blocking).
+    A near-duplicate (``near``: doc id → canonical id) takes its canonical's story when the canonical is known."""
+    near = near or {}
+    assigned: dict[str, str] = {}
+    seen: list[StoryCandidate] = []
+    postings: dict[str, list[int]] = {}
+    members: dict[str, list[StoryCandidate]] = {}
+
+    def remember(candidate: StoryCandidate, keys: set[str]) -> None:
+        for key in keys:
+            postings.setdefault(key, []).append(len(seen))
+        seen.append(candidate)
+        members.setdefault(candidate.story_id or candidate.doc_id, []).append(candidate)
+
+    for other in indexed:
+        remember(other, _keys(other))
+    stories = {c.doc_id: c.story_id for c in indexed if c.story_id}
+    for candidate in batch:
+        keys = _keys(candidate)
+        story = stories.get(near.get(candidate.doc_id, ""))
+        if story is None:
+            shared = Counter(i for key in keys for i in postings.get(key, ()))
+            nearby = (seen[i] for i, count in sorted(shared.items()) if count >= MIN_SHARED_KEYS)
+            found = best_story(candidate, nearby, members)
+            story = found[0] if found else candidate.doc_id
+        assigned[candidate.doc_id] = stories[candidate.doc_id] = story
+        remember(replace(candidate, story_id=story), keys)
+    return assigned
