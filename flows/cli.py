@@ -33,10 +33,13 @@ def cmd_es(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
     from flows.es.client import connect_checked
+    from flows.es.scripts import setup_message, store_templates
     from flows.es.setup import setup
 
-    report = setup(connect_checked(settings), settings.index)
+    client = connect_checked(settings)
+    report = setup(client, settings.index)
     print("\n".join(report.lines()))
+    print(setup_message(store_templates(client)))
     return 0
 
 
@@ -110,6 +113,22 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.ingest.flow import IngestOptions
+    from flows.ingest.schedule import serve
+
+    extra = {"workers": args.workers} if args.workers is not None else {}
+    options = IngestOptions(prune=args.prune, **extra)
+    from flows.ingest.prefect_server import prefect_api
+
+    paths = [str(p.resolve()) for p in args.paths]
+    settings.home.mkdir(parents=True, exist_ok=True)
+    with prefect_api(args.prefect_port, settings.home / "prefect-server.log") as url:
+        print(f"serving the ingest flow on the Prefect server at {url}", file=sys.stderr)
+        serve(paths, options, cron=args.cron, interval_seconds=args.interval)
+    return 0
+
+
 def cmd_indices(args: argparse.Namespace, settings: Settings) -> int:
     from flows.es.client import connect_checked
     from flows.ingest.lifecycle import drop_old, list_versions
@@ -134,7 +153,7 @@ def _parse_iso(value: str) -> datetime:
 
 EVALUATIONS = ("extraction", "dates", "language", "ner")
 # Modules that add their own subcommands: each has add_commands(subparsers) and sets handler(args, settings).
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("flows.search.commands",)
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
@@ -187,6 +206,17 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true")
     search.add_argument("--render", action="store_true", help="print the rendered request body, do not search")
     search.set_defaults(handler=cmd_search)
+
+    serve = sub.add_parser("serve", help="serve the ingest flow as a Prefect deployment on a schedule")
+    serve.add_argument("paths", nargs="+", type=Path)
+    when = serve.add_mutually_exclusive_group(required=True)
+    when.add_argument("--cron", help='cron schedule, e.g. "*/15 * * * *"')
+    when.add_argument("--interval", type=float, help="seconds between runs")
+    serve.add_argument("--workers", type=int)
+    serve.add_argument("--prune", action="store_true")
+    serve.add_argument("--prefect-port", type=int, default=4200,
+                       help="port of the local Prefect server started when PREFECT_API_URL is not set")
+    serve.set_defaults(handler=cmd_serve)
 
     indices = sub.add_parser("indices", help="versioned indices behind the alias")
     indices.add_argument("--drop-old", action="store_true", help="delete versions the alias no longer points at")

@@ -32,10 +32,10 @@ def fetch_candidates(client: Elasticsearch, alias: str, batch: Sequence[tuple[st
                      exclude: Collection[str] = ()) -> list[IndexedSignature]:
     """Indexed articles sharing a band key with the batch, earliest indexed first (ties go to them).
 
-    The batch's own ids are excluded (a re-enriched article must not find its previous version), and so are
-    ``exclude``: the outdated versions the batch replaces."""
+    The previous version of a re-enriched article stays a candidate for the others (it was there first) and is
+    skipped for itself; ``exclude`` (the outdated versions the batch deletes) are not candidates at all."""
     keys = sorted({key for _, signature in batch for key in signature.bands})
-    skip = sorted({doc_id for doc_id, _ in batch} | set(exclude))
+    skip = sorted(set(exclude))
     response = client.search(
         index=alias, size=min(MAX_HITS, HITS_PER_ARTICLE * len(batch)), source_includes=SOURCE_FIELDS,
         query={"bool": {"filter": [{"terms": {"lsh_bands": keys}}], "must_not": [{"ids": {"values": skip}}]}},

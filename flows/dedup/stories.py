@@ -11,7 +11,7 @@ from elasticsearch import Elasticsearch
 from transforms.dedup.stories import STORY_WINDOW, StoryCandidate, assign_batch, candidate_from_source
 
 SOURCE_FIELDS = ["title", "body", "language", "entity_details", "published_at", "ingested_at", "story_id"]
-HITS_PER_ARTICLE = 10
+HITS_PER_ARTICLE = 5
 
 
 def window_filter(candidate: StoryCandidate) -> dict[str, Any]:
@@ -23,31 +23,30 @@ def window_filter(candidate: StoryCandidate) -> dict[str, Any]:
     ]}}
 
 
-def candidate_query(candidate: StoryCandidate, skip: Sequence[str]) -> dict[str, Any]:
-    """Ranked by BM25, so entities and words that many indexed articles share count little in the ranking."""
+def candidate_query(candidate: StoryCandidate) -> dict[str, Any]:
+    """Ranked by BM25, so entities and words that many indexed articles share count little in the ranking. The
+    article's own previous version (re-enrichment) is wanted: it keeps its story."""
     should: list[dict[str, Any]] = [{"term": {"entity_names": name}} for name in candidate.query_entities()]
     if terms := candidate.query_terms():
         should.append({"match": {"body.std": {"query": " ".join(terms)}}})
     return {"size": HITS_PER_ARTICLE, "_source": SOURCE_FIELDS, "query": {"bool": {
-        "filter": [window_filter(candidate)], "must_not": [{"ids": {"values": list(skip)}}],
-        "should": should, "minimum_should_match": 1}}}
+        "filter": [window_filter(candidate)], "should": should, "minimum_should_match": 1}}}
 
 
 def fetch_candidates(client: Elasticsearch, alias: str, batch: Sequence[StoryCandidate],
                      also: Sequence[str] = ()) -> list[StoryCandidate]:
     """One msearch for the batch (plus an mget of ``also``: canonicals of near-duplicates), deduplicated."""
-    skip = [c.doc_id for c in batch]
     searches: list[dict[str, Any]] = []
     for candidate in batch:
         if candidate.entities or candidate.terms:
-            searches += [{"index": alias}, candidate_query(candidate, skip)]
+            searches += [{"index": alias}, candidate_query(candidate)]
     hits: dict[str, Mapping[str, Any]] = {}
     if searches:
         for response in client.msearch(searches=searches)["responses"]:
             if "error" in response:
                 raise RuntimeError(f"story candidate search failed: {response['error']}")
             hits.update((hit["_id"], hit["_source"]) for hit in response["hits"]["hits"])
-    missing = sorted(set(also) - hits.keys() - set(skip))
+    missing = sorted(set(also) - hits.keys())
     if missing:
         found = client.mget(index=alias, ids=missing, source_includes=SOURCE_FIELDS)["docs"]
         hits.update((doc["_id"], doc["_source"]) for doc in found if doc.get("found"))

@@ -41,8 +41,15 @@ def cmd_passages(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_related(args: argparse.Namespace, settings: Settings) -> int:
-    from flows.search.related import (TEMPLATE, UnknownArticle, format_related, related_hits, related_params,
-                                      resolve_article, run_related)
+    from flows.search.related import (
+        TEMPLATE,
+        UnknownArticle,
+        format_related,
+        related_hits,
+        related_params,
+        resolve_article,
+        run_related,
+    )
     from flows.search.render import render
 
     if args.render:

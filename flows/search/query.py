@@ -83,7 +83,8 @@ def format_response(response: dict[str, Any]) -> str:
         src = hit["_source"]
         title = _plain(hit.get("highlight", {}).get("title", [src.get("title") or "(untitled)"])[0])
         lines.append(f"\n{rank}. {title}  [{hit['_id']}  score {hit['_score']:.2f}]")
-        lines.append(f"   {src.get('language', '')}  {src.get('published_at') or ''}  {src.get('origin', {}).get('path', '')}")
+        path = src.get("origin", {}).get("path", "")
+        lines.append(f"   {src.get('language', '')}  {src.get('published_at') or ''}  {path}")
         for fragment in hit.get("highlight", {}).get("body", [])[:3]:
             lines.append(f"   … {_plain(fragment)} …")
     lines.append("\nfacets:")

@@ -72,7 +72,10 @@ def test_passage_offsets_cut_the_highlighted_passage_and_sentences_out_of_the_bo
     for hit in hits:
         body = docs[seed_of(docs, hit.article_id)]["body"]
         assert body[hit.start:hit.end] == hit.text
-        assert hit.marks and all(KIM.search(body[a:b]) for a, b in hit.sentences)
+        marked = {body[a:b] for a, b in hit.marks}
+        assert hit.sentences and any(KIM.search(body[a:b]) for a, b in hit.sentences)
+        for start, end in hit.sentences:
+            assert hit.start <= start < end <= hit.end and any(word in body[start:end] for word in marked)
         assert {body[a:b].lower() for a, b in hit.marks} <= {"kim", "jong", "un", "jong-un", "un’s", "un's"}
 
 
@@ -142,17 +145,19 @@ def test_hostile_related_ids_never_error(text: str, seeded: str, es: Elasticsear
     assert run_related(es, seeded, related_params(text, seeded))["hits"]["hits"] == []
 
 
-@pytest.mark.parametrize("query", ["title:North", "origin.path:seeds", "language:en", "source:North",
-                                   "entity_names:Russia", "_index:troops"])
-def test_field_syntax_is_plain_words_not_other_fields(query: str, seeded: str, es: Elasticsearch) -> None:
-    as_field = run_search(es, seeded, search_params(query, []))
-    as_words = run_search(es, seeded, search_params(query.replace(":", " "), []))
-    assert [h["_id"] for h in as_field["hits"]["hits"]] == [h["_id"] for h in as_words["hits"]["hits"]]
-
-
-def test_ids_and_paths_are_not_searchable_text(seeded: str, es: Elasticsearch, docs: dict[str, dict[str, Any]]) -> None:
-    for text in (docs["001"]["id"], f"id:{docs['001']['id']}", f"_id:{docs['001']['id']}", "content_hash:*"):
-        assert run_search(es, seeded, search_params(text, []))["hits"]["total"]["value"] == 0, text
+def test_field_syntax_cannot_reach_fields_the_template_does_not_name(
+        seeded: str, es: Elasticsearch, docs: dict[str, dict[str, Any]]) -> None:
+    """Each value is in its field (a term query finds it), so a parser honouring `field:value` would hit."""
+    doc = docs["001"]
+    index = next(iter(es.indices.get_alias(name=seeded)))
+    probes = {"id": doc["id"], "origin.path": doc["origin"]["path"], "language": "en",
+              "content_hash": doc["content_hash"], "_id": doc["id"], "_index": index}
+    for field, value in probes.items():
+        assert es.count(index=seeded, query={"term": {field: value}})["count"] >= 1, field
+        for text in (f"{field}:{value}", f'{field}:"{value}"', value):
+            assert run_search(es, seeded, search_params(text, []))["hits"]["total"]["value"] == 0, text
+    assert run_search(es, seeded, search_params("body:troops", []))["hits"]["total"]["value"] == 0
+    assert run_search(es, seeded, search_params("troops", []))["hits"]["total"]["value"] >= 4
 
 
 def test_store_templates_is_none_on_a_node_without_mustache(es: Elasticsearch) -> None:

@@ -9,6 +9,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from pydantic import SecretStr
@@ -54,6 +55,20 @@ def test_dashboard_covers_time_languages_entities_sources_and_date_mentions() ->
     assert all(obj["attributes"]["visualizationType"] in {"lnsXY", "lnsPie"} for obj in by_type("lens"))
 
 
+# Highest migration of each type in Kibana's own 8.x sample data / Lens migrations (8.9.0). Kibana refuses an
+# object that claims a newer version than it knows, so these must not grow past what 8.19 ships.
+SAFE_VERSIONS = {"index-pattern": "7.11.0", "search": "7.9.3", "lens": "8.9.0", "dashboard": "8.7.0"}
+
+
+def test_objects_claim_migration_versions_kibana_8_knows() -> None:
+    def version(text: str) -> tuple[int, ...]:
+        return tuple(int(part) for part in text.split("."))
+
+    for obj in OBJECTS:
+        assert obj["coreMigrationVersion"] == "8.8.0"
+        assert version(obj["typeMigrationVersion"]) <= version(SAFE_VERSIONS[obj["type"]]), obj["id"]
+
+
 def test_mapping_types_include_multi_fields_and_objects() -> None:
     types = mapping_types(MAPPING["properties"])
     assert types["title"] == "text" and types["title.raw"] == "keyword" and types["entities.person"] == "keyword"
@@ -71,14 +86,15 @@ def test_a_missing_field_and_a_dangling_reference_are_reported() -> None:
     broken = copy.deepcopy(OBJECTS)
     next(obj for obj in broken if obj["type"] == "search")["attributes"]["columns"].append("entities.people")
     broken = [obj for obj in broken if obj["id"] != "newsindex-lens-languages"]
-    assert field_problems(broken, MAPPING) == ["newsindex-articles-search: field 'entities.people' is not in the mapping"]
+    assert field_problems(broken, MAPPING) == [
+        "newsindex-articles-search: field 'entities.people' is not in the mapping"]
     assert any("newsindex-lens-languages is not in the files" in p for p in reference_problems(broken))
 
 
 class Recorder(BaseHTTPRequestHandler):
-    requests: list[tuple[str, dict[str, str], bytes]] = []
+    requests: ClassVar[list[tuple[str, dict[str, str], bytes]]] = []
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
         Recorder.requests.append((self.path, dict(self.headers), body))
         answer = json.dumps({"success": True, "successCount": len(OBJECTS)}).encode()

@@ -77,11 +77,16 @@ def test_filter_blocks_do_not_drift_between_templates() -> None:
     assert filters("articles-passages") == filters("articles-search") == filters("articles-related")
 
 
+# Names Elasticsearch's mustache (mustache.java) resolves as getters of a java.lang.String on the scope stack.
+JAVA_STRING_PROPERTIES = {"bytes", "class", "chars", "empty", "blank"}
+
+
 @pytest.mark.parametrize("name", TEMPLATES)
-def test_no_section_name_shadows_a_python_attribute(name: str) -> None:
-    """chevron resolves a name inside a string section as an attribute of that string ({{#index}} → str.index)."""
-    clashes = {n for n in section_names(template_source(name)) if hasattr("", n) or hasattr(0, n)}
-    assert clashes == set()
+def test_no_section_name_shadows_an_attribute_of_a_string(name: str) -> None:
+    """Inside a string section both engines look names up on the string first: chevron turned {{#index}} into
+    str.index; mustache.java would turn {{#empty}} into String.isEmpty()."""
+    names = section_names(template_source(name)) - {"toJson"}
+    assert {n for n in names if hasattr("", n) or hasattr(0, n) or n in JAVA_STRING_PROPERTIES} == set()
 
 
 @pytest.mark.parametrize("name", TEMPLATES)
