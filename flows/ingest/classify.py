@@ -16,7 +16,9 @@ from transforms.dedup.identity import article_id
 from transforms.models import CleanArticle
 
 Verdict = Literal["enrich", "unchanged", "duplicate"]
-SOURCE_FIELDS = ["content_hash", "lineage.pipeline_version", "origin.key", "duplicates"]
+SOURCE_FIELDS = ["content_hash", "lineage.pipeline_version", "origin.key", "duplicates", "near_duplicates"]
+# Recorded on a document by other inputs; kept when the document itself is written again.
+CARRIED_FIELDS = ("duplicates", "near_duplicates")
 
 
 @dataclass
@@ -26,6 +28,7 @@ class Decision:
     verdict: Verdict
     duplicate_of: str | None = None
     replaces: list[str] = field(default_factory=list)  # ids of this origin's outdated documents
+    carried: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -78,7 +81,9 @@ def decide(article: CleanArticle, doc_id: str, existing: dict[str, Any] | None, 
         return Decision(article, doc_id, "duplicate", duplicate_of=doc_id)
     same_text = existing.get("content_hash") == article.content_hash
     same_version = existing.get("lineage", {}).get("pipeline_version") == version
-    return Decision(article, doc_id, "unchanged" if same_text and same_version else "enrich")
+    if same_text and same_version:
+        return Decision(article, doc_id, "unchanged")
+    return Decision(article, doc_id, "enrich", carried={k: existing[k] for k in CARRIED_FIELDS if k in existing})
 
 
 def classify(client: Elasticsearch, alias: str, articles: Sequence[CleanArticle], version: str,

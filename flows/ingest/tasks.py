@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import Executor, Future
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from elasticsearch import Elasticsearch
@@ -13,10 +13,12 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
+from flows.dedup.near import near_duplicate_updates
 from flows.index import deadletters
 from flows.index.bulk import bulk_load
 from flows.index.deadletters import DeadLetter
 from flows.ingest.classify import Decision, RunMemory, classify
+from flows.ingest.dedup_step import dedup_batch
 from flows.ingest.report import RunReport
 from flows.ingest.workers import ChunkResult, clean_chunk
 from flows.ingest.writes import index_actions
@@ -59,8 +61,12 @@ def index_batch(client: Elasticsearch, index: str, alias: str, decisions: list[D
                 clear_letters: bool) -> tuple[int, list[DeadLetter]]:
     """Writes the batch; returns (documents indexed, every input of the batch that failed, with its reason)."""
     enriched = {r.origin.label(): r for r in records if isinstance(r, EnrichedArticle)}
-    failed = [r for r in records if isinstance(r, DeadLetter)] + letters
-    actions, origins = index_actions(index, decisions, enriched)
+    ingested_at = datetime.now(UTC)
+    dedup = dedup_batch(client, index, decisions, enriched, ingested_at)
+    failed = [r for r in records if isinstance(r, DeadLetter)] + letters + dedup.failed
+    signed = {d.doc_id for d in decisions if d.doc_id in dedup.fields}
+    actions, origins = index_actions(index, [d for d in decisions if d.doc_id in signed], enriched, dedup.fields,
+                                     ingested_at)
     indexed = 0
     for item in bulk_load(client, actions):
         if item.op != "index":
@@ -70,6 +76,10 @@ def index_batch(client: Elasticsearch, index: str, alias: str, decisions: list[D
         else:
             reason = item.error.split(":")[0] or "index_error"
             failed.append(DeadLetter(origin=origins[item.doc_id], stage="index", reason=reason, detail=item.error))
+    links = near_duplicate_updates(client, index, dedup.near)
+    for item in bulk_load(client, links):
+        if not item.ok:
+            raise RuntimeError(f"could not link near-duplicates: {item.error}")
     write_letters(client, alias, failed, decisions, run_id, clear_letters)
     return indexed, failed
 

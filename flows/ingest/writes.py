@@ -4,6 +4,7 @@ bookkeeping of exact duplicates on the documents that were kept."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from elasticsearch import Elasticsearch
@@ -13,9 +14,12 @@ from flows.ingest.classify import Decision, RunMemory
 from transforms.models import EnrichedArticle, Origin
 
 
-def index_actions(alias: str, decisions: list[Decision],
-                  enriched: Mapping[str, EnrichedArticle]) -> tuple[list[dict[str, Any]], dict[str, Origin]]:
-    """Index actions in input order, plus deletes of documents an input produced before its text changed."""
+def index_actions(alias: str, decisions: list[Decision], enriched: Mapping[str, EnrichedArticle],
+                  extra: Mapping[str, dict[str, Any]], ingested_at: datetime) -> tuple[list[dict[str, Any]], dict[str, Origin]]:
+    """Index actions in input order, plus deletes of documents an input produced before its text changed.
+
+    ``extra`` holds the dedup fields per id; what earlier runs recorded on a document (its copies and
+    near-duplicates) is carried over when the document is written again."""
     actions: list[dict[str, Any]] = []
     origins: dict[str, Origin] = {}
     for decision in decisions:
@@ -23,8 +27,9 @@ def index_actions(alias: str, decisions: list[Decision],
         if decision.verdict != "enrich" or article is None:
             continue
         origins[decision.doc_id] = article.origin
-        actions.append({"_op_type": "index", "_index": alias, "_id": decision.doc_id,
-                        "_source": to_document(article, decision.doc_id)})
+        source = {**to_document(article, decision.doc_id, ingested_at), **extra.get(decision.doc_id, {}),
+                  **decision.carried}
+        actions.append({"_op_type": "index", "_index": alias, "_id": decision.doc_id, "_source": source})
         actions += [{"_op_type": "delete", "_index": alias, "_id": old} for old in decision.replaces]
     return actions, origins
 

@@ -40,7 +40,7 @@ def test_clear_sentences_are_identified(code: str) -> None:
     assert guess.method in METHODS
 
 
-@pytest.mark.parametrize("text", ["", "   ", "12345 678", "2024-10-29 14:00", "!!! ??? ...", "😀🎉👍", "ok", "中"])
+@pytest.mark.parametrize("text", ["", "   ", "12345 678", "2024-10-29 14:00", "!!! ??? ...", "😀🎉👍", "ok", "ab"])
 def test_undecidable_text_is_und_without_exception(text: str) -> None:
     assert detect_language(text) == LanguageGuess(code="und", probability=0.0, method="none")
 
@@ -56,6 +56,7 @@ def test_short_text_gets_a_sensible_answer_or_und(text: str, allowed: set[str]) 
 
 def test_chinese_is_plain_zh_never_a_script_variant() -> None:
     assert detect_language("著痛").code == "zh"
+    assert detect_language("中").code == "zh"  # one ideograph is a word: decidable by its script
     assert not any("-" in code for code in langdetect_scores(SENTENCES["zh"]))
 
 

@@ -44,8 +44,8 @@ UNKNOWN_TO_LANGDETECT = 0.1
 UNKNOWN_TO_LINGUA = 0.03
 LINGUA_EPSILON = 1e-6
 DECLARED_ODDS = 4.0
-WEAK_LETTERS = 8
-WEAK_PROBABILITY = 0.5
+WEAK_LETTERS = 6
+WEAK_PROBABILITY = 0.35
 """A single short word whose best guess is below this is a coin toss: say ``und`` (or the declared code)."""
 PARAGRAPH_MIN_CHARS = 80
 """Shorter paragraphs (captions, bylines, one-liners) keep the article's language."""
@@ -73,8 +73,8 @@ def sample(text: str) -> str:
 
 
 def letter_count(text: str) -> int:
-    """Letters, where one CJK character (a word or a syllable, not a sound) counts as two."""
-    return sum(2 if ch >= "\u1100" and DENSE_SCRIPTS.match(ch) else 1 for ch in text if ch.isalpha())
+    """Letters, where one CJK character (a word or a syllable, not a sound) counts as three: one is decidable."""
+    return sum(3 if ch >= "\u1100" and DENSE_SCRIPTS.match(ch) else 1 for ch in text if ch.isalpha())
 
 
 def combined_scores(lingua: dict[str, float], langdetect: dict[str, float], length: int) -> dict[str, float]:

@@ -1,0 +1,77 @@
+"""Issue 9 through the real flow: a lightly edited re-publication is a near-duplicate of its original, the five seeds
+form one story, an unrelated article does not join it, and exact copies are counted, not indexed twice."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from elasticsearch import Elasticsearch
+
+from flows.ingest.flow import IngestOptions, ingest
+
+pytestmark = [pytest.mark.integration, pytest.mark.flow]
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+UNRELATED = """Rovers edge past City in five-goal thriller
+
+Rovers moved up to third in the table after a 3-2 win over City on Saturday, with a late header from their captain.
+The home side led twice before City levelled, but the winner came in the 88th minute from a corner.
+The manager praised his defenders and said the squad would rest key players before the cup tie next week.
+"""
+
+
+def lightly_edited(original: str) -> str:
+    lines = [line for line in original.splitlines() if line.strip()]
+    reworded = lines[1].replace("The Financial Times", "According to the Financial Times, which", 1)
+    body = [lines[0], reworded, *lines[2:]]
+    return "Report: North Korean troops online in Russia\n\n" + "\n".join(body) + "\n\nThis story was syndicated by Wire Partners.\n"
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    shutil.copytree(SEEDS, folder / "seeds")
+    original = (SEEDS / "001_4a5f8fefb64a7661.txt").read_text()
+    later = folder / "z_later"  # read after the seeds: inputs are read in sorted order, the first copy is kept
+    later.mkdir()
+    (later / "copy_edited.txt").write_text(lightly_edited(original))
+    (later / "copy_exact.txt").write_text(original.replace("\n", "\n\n"))  # whitespace aside, the same text
+    (later / "sport.txt").write_text(UNRELATED)
+    return folder
+
+
+def by_name(es: Elasticsearch, alias: str) -> dict[str, dict]:
+    es.indices.refresh(index=alias)
+    hits = es.search(index=alias, size=50, query={"match_all": {}})["hits"]["hits"]
+    return {Path(h["_source"]["origin"]["path"]).name: {**h["_source"], "_id": h["_id"]} for h in hits}
+
+
+def test_near_duplicates_stories_and_copies(es: Elasticsearch, prefect_harness: None, alias_env: str,
+                                            corpus: Path) -> None:
+    report = ingest(paths=[str(corpus)], options=IngestOptions(workers=0))
+    assert (report.inputs, report.indexed, report.duplicate) == (8, 7, 1)
+    docs = by_name(es, alias_env)
+    original = docs["001_4a5f8fefb64a7661.txt"]
+    assert docs["copy_edited.txt"]["duplicate_of"] == original["_id"]
+    assert docs["copy_edited.txt"]["_id"] in original["near_duplicates"]
+    seeds = [doc for name, doc in docs.items() if name[:3].isdigit()]
+    assert all(doc.get("duplicate_of") is None for doc in seeds)
+    assert len({doc["story_id"] for doc in seeds}) == 1
+    assert docs["sport.txt"]["story_id"] != seeds[0]["story_id"]
+    assert original["duplicates"]["paths"] == [str((corpus / "z_later" / "copy_exact.txt").resolve())]
+
+
+def test_a_second_run_keeps_links_and_finds_a_new_copy_against_the_index(
+    es: Elasticsearch, prefect_harness: None, alias_env: str, corpus: Path, tmp_path: Path
+) -> None:
+    (corpus / "z_later" / "copy_edited.txt").unlink()
+    ingest(paths=[str(corpus)], options=IngestOptions(workers=0))
+    later = tmp_path / "later"
+    later.mkdir()
+    (later / "copy_edited.txt").write_text(lightly_edited((SEEDS / "001_4a5f8fefb64a7661.txt").read_text()))
+    report = ingest(paths=[str(later)], options=IngestOptions(workers=0))
+    assert report.indexed == 1
+    docs = by_name(es, alias_env)
+    assert docs["copy_edited.txt"]["duplicate_of"] == docs["001_4a5f8fefb64a7661.txt"]["_id"]
+    assert docs["copy_edited.txt"]["story_id"] == docs["001_4a5f8fefb64a7661.txt"]["story_id"]
