@@ -36,6 +36,7 @@ class RunMemory:
     """What this run has already seen: the first origin per id, so later copies are duplicates of it."""
 
     first_origin: dict[str, str] = field(default_factory=dict)
+    kept_by_hash: dict[str, str] = field(default_factory=dict)
     duplicates: dict[str, list[tuple[str, str | None]]] = field(default_factory=dict)
 
     def remember_duplicate(self, kept_id: str, article: CleanArticle) -> None:
@@ -61,13 +62,28 @@ def ids_by_origin(client: Elasticsearch, alias: str, articles: Sequence[CleanArt
     return found
 
 
+def ids_by_hash(client: Elasticsearch, alias: str, articles: Sequence[CleanArticle]) -> dict[str, str]:
+    """The same text under another id (another URL): an exact copy all the same."""
+    hashes = sorted({a.content_hash for a in articles})
+    response = client.search(index=alias, size=len(hashes) * 2, source_includes=["content_hash"],
+                             query={"terms": {"content_hash": hashes}}, sort=[{"ingested_at": "asc"}])
+    found: dict[str, str] = {}
+    for hit in response["hits"]["hits"]:
+        found.setdefault(hit["_source"]["content_hash"], hit["_id"])
+    return found
+
+
 def origin_label(source: dict[str, Any]) -> str:
     return str(source.get("origin", {}).get("key", ""))
 
 
 def decide(article: CleanArticle, doc_id: str, existing: dict[str, Any] | None, version: str,
-           memory: RunMemory) -> Decision:
+           memory: RunMemory, same_text_as: str | None = None) -> Decision:
     label = article.origin.label()
+    kept = memory.kept_by_hash.setdefault(article.content_hash, same_text_as or doc_id)
+    if kept != doc_id:
+        memory.remember_duplicate(kept, article)
+        return Decision(article, doc_id, "duplicate", duplicate_of=kept)
     first = memory.first_origin.setdefault(doc_id, label)
     if first != label:
         memory.remember_duplicate(doc_id, article)
@@ -91,9 +107,10 @@ def classify(client: Elasticsearch, alias: str, articles: Sequence[CleanArticle]
     ids = [article_id(a) for a in articles]
     existing = fetch_existing(client, alias, ids)
     previous = ids_by_origin(client, alias, articles)
+    same_text = ids_by_hash(client, alias, articles)
     decisions = []
     for article, doc_id in zip(articles, ids, strict=True):
-        decision = decide(article, doc_id, existing.get(doc_id), version, memory)
+        decision = decide(article, doc_id, existing.get(doc_id), version, memory, same_text.get(article.content_hash))
         if decision.verdict == "enrich":
             decision.replaces = [old for old in previous.get(article.origin.label(), []) if old != doc_id]
         decisions.append(decision)

@@ -75,3 +75,18 @@ def test_a_second_run_keeps_links_and_finds_a_new_copy_against_the_index(
     docs = by_name(es, alias_env)
     assert docs["copy_edited.txt"]["duplicate_of"] == docs["001_4a5f8fefb64a7661.txt"]["_id"]
     assert docs["copy_edited.txt"]["story_id"] == docs["001_4a5f8fefb64a7661.txt"]["story_id"]
+
+
+def test_the_same_text_under_two_urls_is_one_document(es: Elasticsearch, prefect_harness: None, alias_env: str,
+                                                      tmp_path: Path) -> None:
+    import json
+
+    body = (SEEDS / "003_c46c17386c6a4f07.txt").read_text()
+    records = [{"url": f"https://site{i}.example/nk-troops", "title": "North Korea sends more troops", "body": body}
+               for i in (1, 2)]
+    (tmp_path / "feed.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    report = ingest(paths=[str(tmp_path / "feed.jsonl")], options=IngestOptions(workers=0))
+    assert (report.indexed, report.duplicate) == (1, 1)
+    kept = es.search(index=alias_env, size=5)["hits"]["hits"]
+    assert len(kept) == 1 and kept[0]["_source"]["url"] == "https://site1.example/nk-troops"
+    assert kept[0]["_source"]["duplicates"]["urls"] == ["https://site2.example/nk-troops"]

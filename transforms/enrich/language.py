@@ -34,6 +34,9 @@ from transforms.models import LanguageGuess
 
 MAX_CHARS = 2000
 """Both detectors converge long before this; a longer article only costs time."""
+FIRST_LOOK_CHARS = 500
+FIRST_LOOK_PROBABILITY = 0.99
+"""A long text is first judged on a short prefix; only a doubtful first look pays for the full sample."""
 MIN_LETTERS = 3
 LANGDETECT_WEIGHT = 1.0
 LANGDETECT_FULL_WEIGHT_CHARS = 120
@@ -50,6 +53,10 @@ WEAK_PROBABILITY = 0.35
 PARAGRAPH_MIN_CHARS = 80
 """Shorter paragraphs (captions, bylines, one-liners) keep the article's language."""
 PARAGRAPH_SWITCH_PROBABILITY = 0.9
+PARAGRAPH_CONFIRM_PROBABILITY = 0.999
+"""langdetect alone (the cheaper detector) may confirm the article's language; only doubt runs both."""
+PROSE_LOWERCASE_SHARE = 0.3
+"""Below this share of lowercase words a paragraph is a list of names (a team line-up), not prose."""
 
 DENSE_SCRIPTS = re.compile("[\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 UNDETERMINED = LanguageGuess(code="und", probability=0.0, method="none")
@@ -64,12 +71,12 @@ def normalise_code(declared: str | None) -> str | None:
     return code if code in lingua_languages() | langdetect_languages() else None
 
 
-def sample(text: str) -> str:
+def sample(text: str, size: int = MAX_CHARS) -> str:
     """A bounded prefix cut at a word boundary, so the cost per article does not grow with its length."""
-    if len(text) <= MAX_CHARS:
+    if len(text) <= size:
         return text
-    cut = text.rfind(" ", MAX_CHARS // 2, MAX_CHARS)
-    return text[: cut if cut > 0 else MAX_CHARS]
+    cut = text.rfind(" ", size // 2, size)
+    return text[: cut if cut > 0 else size]
 
 
 def letter_count(text: str) -> int:
@@ -124,8 +131,16 @@ def with_prior(scores: dict[str, float], declared: str | None) -> dict[str, floa
 def detect_language(text: str, declared: str | None = None) -> LanguageGuess:
     """Best guess for one text; ``und`` (or the declared language) when the text carries no evidence."""
     prior = normalise_code(declared)
+    text = text or ""
+    if len(text) > FIRST_LOOK_CHARS:
+        first = decide(sample(text, FIRST_LOOK_CHARS), prior)
+        if first.probability >= FIRST_LOOK_PROBABILITY and first.method == "lingua+langdetect":
+            return first
+    return decide(sample(text), prior)
+
+
+def decide(text: str, prior: str | None) -> LanguageGuess:
     fallback = LanguageGuess(code=prior, probability=0.5, method="declared") if prior else UNDETERMINED
-    text = sample(text or "")
     letters = letter_count(text)
     if letters < MIN_LETTERS:
         return fallback
@@ -142,13 +157,22 @@ def detect_language(text: str, declared: str | None = None) -> LanguageGuess:
     return LanguageGuess(code=winner, probability=round(probabilities[winner], 6), method=method)
 
 
+def is_prose(paragraph: str) -> bool:
+    words = [word for word in paragraph.split() if word[:1].isalpha()]
+    cased = [word for word in words if word[0].lower() != word[0].upper()]
+    return not cased or sum(word[0].islower() for word in cased) >= PROSE_LOWERCASE_SHARE * len(cased)
+
+
 def paragraph_language(paragraph: str, article: LanguageGuess) -> LanguageGuess:
     """A paragraph leaves the article's language only on strong evidence, so one-liners do not flip-flop."""
     if article.code == "und":
         return detect_language(paragraph)
     inherited = LanguageGuess(code=article.code, probability=article.probability, method="article")
-    if len(paragraph.strip()) < PARAGRAPH_MIN_CHARS:
+    if len(paragraph.strip()) < PARAGRAPH_MIN_CHARS or not is_prose(paragraph):
         return inherited
+    confirmed = langdetect_scores(sample(paragraph, FIRST_LOOK_CHARS)).get(article.code, 0.0)
+    if confirmed >= PARAGRAPH_CONFIRM_PROBABILITY:
+        return LanguageGuess(code=article.code, probability=round(confirmed, 6), method="langdetect")
     guess = detect_language(paragraph, declared=article.code)
     if guess.code not in (article.code, "und") and guess.probability >= PARAGRAPH_SWITCH_PROBABILITY:
         return guess
