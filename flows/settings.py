@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     es_version: str = Field(default="8.19.21", validation_alias="NEWSINDEX_ES_VERSION")
     es_heap_min: str = Field(default="512m", validation_alias="NEWSINDEX_ES_HEAP_MIN")
     es_heap_max: str = Field(default="1g", validation_alias="NEWSINDEX_ES_HEAP_MAX")
+    es_node_settings: dict[str, str | int | float | bool] = Field(
+        default_factory=dict, validation_alias="NEWSINDEX_ES_NODE_SETTINGS",
+        description="Extra elasticsearch.yml settings for the local node, as JSON (e.g. thread pool sizes in tests).")
     es_start_timeout: float = Field(default=180.0, gt=0, le=1800, validation_alias="NEWSINDEX_ES_START_TIMEOUT")
 
     @cached_property

@@ -114,6 +114,7 @@ def write_config(settings: Settings, paths: NodePaths) -> None:
         "xpack.security.http.ssl.enabled": False,
         "xpack.security.transport.ssl.enabled": False,
         "action.destructive_requires_name": True,
+        **settings.es_node_settings,
     }
     lines = [f"{key}: {json.dumps(value)}" for key, value in config.items()]
     (paths.es_home / "config" / "elasticsearch.yml").write_text("\n".join(lines) + "\n")
