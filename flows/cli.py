@@ -50,7 +50,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError("newsindex run: give PATH... (or --retry-deadletters)")
     extra = {"workers": args.workers} if args.workers is not None else {}
     options = IngestOptions(batch_size=args.batch_size, follow_symlinks=args.follow_symlinks, rebuild=args.rebuild,
-                            prune=args.prune, retry_deadletters=args.retry_deadletters,
+                            prune=args.prune, retry_deadletters=args.retry_deadletters, dask=args.dask,
                             show_progress=not args.no_progress, **extra)
     report = ingest(paths=[str(p) for p in args.paths], options=options)
     print(report.table())
@@ -184,6 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-progress", action="store_true")
     run.add_argument("--rebuild", action="store_true", help="build a new versioned index, then move the alias to it")
     run.add_argument("--prune", action="store_true", help="delete documents whose input file (or line) is gone")
+    run.add_argument("--dask", default=os.environ.get("NEWSINDEX_DASK"),
+                     help="run clean/segment/enrich on a Dask cluster: scheduler address, or 'local' (env NEWSINDEX_DASK)")
     run.add_argument("--retry-deadletters", action="store_true", help="re-read only the inputs that failed before")
     run.set_defaults(handler=cmd_run)
 

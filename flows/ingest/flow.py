@@ -57,6 +57,7 @@ class IngestOptions(BaseModel):
     prune: bool = Field(default=False, description="Delete documents whose input file or line is gone.")
     retry_deadletters: bool = Field(default=False, description="Only re-read inputs in the dead-letter store.")
     budget: ErrorBudget = Field(default_factory=ErrorBudget)
+    dask: str | None = Field(default=None, description="Dask scheduler address, or 'local', for the CPU stages.")
     show_progress: bool = False
 
 
@@ -105,7 +106,7 @@ def ingest(paths: list[str], options: IngestOptions | None = None) -> RunReport:
     report = RunReport(run_id=current_run_id(), index=target, pipeline_version=pipeline_version(), paths=roots)
     clear = bool(client.count(index=deadletters.deadletter_index(alias))["count"])
     started = time.perf_counter()
-    with make_pool(options.workers) as pool, Progress(options.show_progress) as progress:
+    with make_pool(options.workers, options.dask) as pool, Progress(options.show_progress) as progress:
         pipeline = Pipeline(client, target, alias, pool, options.workers, options.published_at, report,
                             options.budget.model_copy(), clear)
         inputs = select_inputs(client, alias, paths, options.retry_deadletters, options.follow_symlinks)

@@ -82,16 +82,48 @@ def warm_up() -> None:
     load_ner_model()
 
 
-def make_pool(workers: int) -> Executor:
-    """Processes for real runs; a thread when workers is 0 (debugging, tiny inputs: no start-up cost).
+def make_pool(workers: int, dask: str | None = None) -> Executor:
+    """Where the CPU stages run: local processes, one thread (workers 0: debugging, tiny inputs), or a Dask cluster.
 
     ``forkserver`` because the flow process runs threads (Prefect, the HTTP client) that a plain fork would copy
-    in an undefined state.
+    in an undefined state. ``dask`` is a scheduler address (``tcp://host:8786``) or ``local`` for a LocalCluster of
+    ``workers`` processes: the same flow then spreads clean/segment/enrich over every Dask worker, while reading and
+    indexing stay in the flow process.
     """
+    if dask:
+        return dask_executor(dask, workers)
     if workers <= 0:
         return ThreadPoolExecutor(max_workers=1)
     context = multiprocessing.get_context("forkserver")
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm_up)
+
+
+class DaskExecutor(Executor):
+    """distributed's executor, closing the client (and a LocalCluster it started) on shutdown."""
+
+    def __init__(self, address: str, workers: int) -> None:
+        from distributed import Client, LocalCluster
+
+        self.cluster = None
+        if address == "local":
+            self.cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
+                                        dashboard_address=None)
+            address = self.cluster.scheduler_address
+        self.client = Client(address)
+        self.executor = self.client.get_executor(pure=False)
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+        return self.executor.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self.executor.shutdown(wait=wait)
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def dask_executor(address: str, workers: int) -> Executor:
+    return DaskExecutor(address, workers)
 
 
 def default_workers() -> int:

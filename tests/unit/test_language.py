@@ -8,6 +8,7 @@ from transforms.enrich.language import (
     MAX_CHARS,
     detect_language,
     detect_paragraph_languages,
+    is_prose,
     normalise_code,
     sample,
 )
@@ -124,3 +125,20 @@ def test_paragraphs_of_an_undetermined_article_are_detected_on_their_own() -> No
     undetermined = LanguageGuess(code="und", probability=0.0, method="none")
     result = detect_paragraph_languages([ENGLISH_PARAGRAPH, "42", ""], undetermined)
     assert [g.code for g in result] == ["en", "und", "und"]
+
+
+def test_a_list_of_names_is_not_prose_and_keeps_the_article_language() -> None:
+    names = (
+        "Giovanni Rossi (Milano), Marco Bianchi (Torino), Luca Ferrari (Napoli), Paolo Esposito (Roma), Andrea Romano"
+    )
+    assert not is_prose(names)
+    assert is_prose(GERMAN_PARAGRAPH)  # capitalised nouns are not names
+    article = LanguageGuess(code="en", probability=0.99, method="lingua+langdetect")
+    assert detect_paragraph_languages([names], article)[0].method == "article"
+
+
+def test_a_paragraph_in_the_article_language_is_confirmed() -> None:
+    article = LanguageGuess(code="en", probability=0.99, method="lingua+langdetect")
+    guess = detect_paragraph_languages([ENGLISH_PARAGRAPH], article)[0]
+    assert guess.code == "en"
+    assert guess.method in {"langdetect", "lingua+langdetect"}
