@@ -75,11 +75,17 @@ def enrich_chunk(articles: Sequence[CleanArticle], lineage: Lineage) -> ChunkRes
     return result
 
 
+WARM_UP_TEXT = ("The minister said on Tuesday that the talks would continue next week, and that both sides "
+                "had agreed to meet again in the capital before the end of the month. ") * 4
+
+
 def warm_up() -> None:
     """Loads the models once in each worker so the first chunk does not pay for it."""
     from transforms.enrich.entities import load_ner_model
+    from transforms.enrich.language import detect_language, detect_paragraph_languages
 
     load_ner_model()
+    detect_paragraph_languages([WARM_UP_TEXT], detect_language(WARM_UP_TEXT[:200]))
 
 
 def make_pool(workers: int, dask: str | None = None) -> Executor:

@@ -141,4 +141,18 @@ def test_a_paragraph_in_the_article_language_is_confirmed() -> None:
     article = LanguageGuess(code="en", probability=0.99, method="lingua+langdetect")
     guess = detect_paragraph_languages([ENGLISH_PARAGRAPH], article)[0]
     assert guess.code == "en"
-    assert guess.method in {"langdetect", "lingua+langdetect"}
+    assert guess.method in {"stopwords", "langdetect", "lingua+langdetect"}
+
+
+def test_stop_word_gate_confirms_own_language_and_not_another() -> None:
+    from transforms.enrich.language import written_in
+
+    assert written_in(ENGLISH_PARAGRAPH, "en") and written_in(GERMAN_PARAGRAPH, "de")
+    assert not written_in(GERMAN_PARAGRAPH, "en") and not written_in(ENGLISH_PARAGRAPH, "de")
+    assert not written_in(ENGLISH_PARAGRAPH, "xx")  # no list: the detectors decide
+
+
+def test_quick_look_decides_long_clear_text_and_defers_on_a_declared_mismatch() -> None:
+    long_english = " ".join([ENGLISH_PARAGRAPH] * 4)
+    assert detect_language(long_english).method == "langdetect"
+    assert detect_language(long_english, declared="de").method != "langdetect"
