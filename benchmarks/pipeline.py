@@ -19,7 +19,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import psutil
@@ -41,10 +41,8 @@ class PeakRss:
         while not self._stop.is_set():
             total = 0
             for proc in [me, *me.children(recursive=True)]:
-                try:
+                with suppress(psutil.Error):
                     total += proc.memory_info().rss
-                except psutil.Error:
-                    pass
             self.peak = max(self.peak, total)
             time.sleep(self.interval)
 

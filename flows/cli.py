@@ -185,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--rebuild", action="store_true", help="build a new versioned index, then move the alias to it")
     run.add_argument("--prune", action="store_true", help="delete documents whose input file (or line) is gone")
     run.add_argument("--dask", default=os.environ.get("NEWSINDEX_DASK"),
-                     help="run clean/segment/enrich on a Dask cluster: scheduler address, or 'local' (env NEWSINDEX_DASK)")
+                     help="run clean/segment/enrich on a Dask cluster: scheduler address, or 'local'")
     run.add_argument("--retry-deadletters", action="store_true", help="re-read only the inputs that failed before")
     run.set_defaults(handler=cmd_run)
 

@@ -58,8 +58,8 @@ def to_document(article: EnrichedArticle, doc_id: str, ingested_at: datetime | N
         "sentences": [[s.start, s.end] for s in article.sentences],
         "word_count": len(article.body.split()),
         "content_hash": article.content_hash,
-        "origin": {"key": article.origin.label(), "path": article.origin.path, "line": article.origin.line, "format": article.format,
-                   "encoding": article.encoding},
+        "origin": {"key": article.origin.label(), "path": article.origin.path, "line": article.origin.line,
+                   "format": article.format, "encoding": article.encoding},
         "lineage": article.lineage.model_dump(),
         "removed_lines": article.removed_lines,
     }

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 from types import TracebackType
 
-from rich.progress import MofNCompleteColumn, Progress as RichProgress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import MofNCompleteColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as RichProgress
 
 
 class Progress:

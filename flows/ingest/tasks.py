@@ -51,7 +51,8 @@ def clean_batch(pool: Executor, raws: list[RawArticle], parts: int, published_at
 
 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
-def classify_batch(client: Elasticsearch, index: str, articles: list[CleanArticle], memory: RunMemory) -> list[Decision]:
+def classify_batch(client: Elasticsearch, index: str, articles: list[CleanArticle],
+                   memory: RunMemory) -> list[Decision]:
     return classify(client, index, articles, pipeline_version(), memory)
 
 

@@ -14,8 +14,10 @@ from flows.ingest.classify import Decision, RunMemory
 from transforms.models import EnrichedArticle, Origin
 
 
-def index_actions(alias: str, decisions: list[Decision], enriched: Mapping[str, EnrichedArticle],
-                  extra: Mapping[str, dict[str, Any]], ingested_at: datetime) -> tuple[list[dict[str, Any]], dict[str, Origin]]:
+def index_actions(
+    alias: str, decisions: list[Decision], enriched: Mapping[str, EnrichedArticle],
+    extra: Mapping[str, dict[str, Any]], ingested_at: datetime,
+) -> tuple[list[dict[str, Any]], dict[str, Origin]]:
     """Index actions in input order, plus deletes of documents an input produced before its text changed.
 
     ``extra`` holds the dedup fields per id; what earlier runs recorded on a document (its copies and

@@ -25,7 +25,8 @@ def lightly_edited(original: str) -> str:
     lines = [line for line in original.splitlines() if line.strip()]
     reworded = lines[1].replace("The Financial Times", "According to the Financial Times, which", 1)
     body = [lines[0], reworded, *lines[2:]]
-    return "Report: North Korean troops online in Russia\n\n" + "\n".join(body) + "\n\nThis story was syndicated by Wire Partners.\n"
+    headline = "Report: North Korean troops online in Russia"
+    return f"{headline}\n\n" + "\n".join(body) + "\n\nThis story was syndicated by Wire Partners.\n"
 
 
 @pytest.fixture

@@ -207,7 +207,9 @@ def written_in(paragraph: str, code: str) -> bool:
     paragraph languages affordable (a detector call costs 2-5 ms per paragraph)."""
     stops = stop_words(code)
     words = WORD.findall(paragraph.lower())
-    return bool(stops) and len(words) >= STOPWORD_MIN_WORDS and sum(w in stops for w in words) >= STOPWORD_SHARE * len(words)
+    if not stops or len(words) < STOPWORD_MIN_WORDS:
+        return False
+    return sum(w in stops for w in words) >= STOPWORD_SHARE * len(words)
 
 
 def paragraph_language(paragraph: str, article: LanguageGuess) -> LanguageGuess:
