@@ -52,6 +52,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     options = IngestOptions(batch_size=args.batch_size, follow_symlinks=args.follow_symlinks, rebuild=args.rebuild,
                             prune=args.prune, retry_deadletters=args.retry_deadletters, dask=args.dask,
                             show_progress=not args.no_progress, **extra)
+    from flows.es.client import connect_checked
+
+    connect_checked(settings)  # fail fast, before Prefect's server starts
     report = ingest(paths=[str(p) for p in args.paths], options=options)
     print(report.table())
     if args.report:
@@ -260,6 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def user_message(exc: Exception) -> str | None:
+    from elasticsearch import AuthorizationException
     from elasticsearch import ConnectionError as EsConnectionError
 
     from flows.es.client import Unreachable
@@ -268,6 +272,8 @@ def user_message(exc: Exception) -> str | None:
     from flows.ingest.budget import ErrorBudgetExceeded
     from flows.search.query import BadFilter
 
+    if isinstance(exc, AuthorizationException):
+        return f"Elasticsearch refused this action for these credentials (403): {exc.message}"
     if isinstance(exc, EsConnectionError):
         return ("Elasticsearch became unreachable during the run. Documents written so far are kept; run the same "
                 "command again to finish (inputs already indexed are skipped as unchanged).")

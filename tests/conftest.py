@@ -14,9 +14,9 @@ from elasticsearch import Elasticsearch
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
-from flows.es import node  # noqa: E402
-from flows.es.client import connect  # noqa: E402
-from flows.settings import Settings  # noqa: E402
+from flows.es import node
+from flows.es.client import connect
+from flows.settings import Settings
 
 
 @pytest.fixture(scope="session")

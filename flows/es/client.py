@@ -37,6 +37,8 @@ def connect_checked(settings: Settings) -> Elasticsearch:
     except es_exceptions.AuthenticationException as exc:
         raise Unreachable(f"Elasticsearch at {settings.es_url} refused the credentials (401): check ES_API_KEY "
                           f"or ES_USERNAME/ES_PASSWORD.") from exc
+    except es_exceptions.AuthorizationException:
+        return client  # the node answered and accepted the credentials; this key just may not read cluster health
     except (es_exceptions.ConnectionError, es_exceptions.ConnectionTimeout):
         hint = "start it with `newsindex es start`" if settings.targets_local_node else "check ES_URL"
         raise Unreachable(f"Elasticsearch at {settings.es_url} is unreachable: {hint}.") from None

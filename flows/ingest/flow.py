@@ -74,12 +74,17 @@ def select_inputs(client: Elasticsearch, alias: str, paths: list[str], retry: bo
     if not retry:
         yield from read_articles([Path(p) for p in paths], follow_symlinks=follow_symlinks)
         return
-    letters = deadletters.list_letters(client, alias)
-    wanted = {letter.origin.label() for letter in letters}
-    files = sorted({letter.origin.path for letter in letters})
+    letters = {letter.origin.label(): letter for letter in deadletters.list_letters(client, alias)}
+    files = sorted({letter.origin.path for letter in letters.values()
+                    if follow_symlinks or not Path(letter.origin.path).is_symlink()})
+    produced: set[str] = set()
     for item in read_articles([Path(f) for f in files], follow_symlinks=follow_symlinks):
-        if item.origin.label() in wanted or item.origin.path in wanted:
+        if item.origin.label() in letters or item.origin.path in letters:
+            produced.update({item.origin.label(), item.origin.path})
             yield item
+    for label, letter in letters.items():
+        if label not in produced:  # not re-readable under the same rules: still failed, still counted
+            yield ReadFailure(origin=letter.origin, reason=letter.reason, detail=letter.detail)
 
 
 def account_for_vanished(client: Elasticsearch, pipeline: Pipeline, roots: list[str], prune: bool) -> None:

@@ -86,15 +86,16 @@ def test_text_title_detection_and_mojibake_repair() -> None:
     assert article.body == "The storm’s damage was severe."
 
 
-def test_content_hash_ignores_whitespace_case_and_boilerplate() -> None:
+def test_content_hash_ignores_whitespace_and_boilerplate() -> None:
     plain = clean_article(_raw(f"{SENTENCE}\n\nSecond paragraph here."))
-    noisy = clean_article(_raw(f"  {SENTENCE.upper()}  \n\n\nSecond   paragraph here.\nShare this article\n"))
+    noisy = clean_article(_raw(f"  {SENTENCE}  \n\n\nSecond   paragraph here.\nShare this article\n"))
     assert plain.content_hash == noisy.content_hash
-    assert content_hash("a  b\nc") == content_hash("A b c")
+    assert content_hash("a  b\nc") == content_hash("a b c")
+    assert content_hash("Grand Slam") != content_hash("grand slam")  # an edit, not a copy
     assert content_hash("ﬁne") == content_hash("fine")  # NFKC
     assert content_hash("a b") != content_hash("a c")
     assert content_hash("same body", "One headline") != content_hash("same body", "Another headline")
-    assert content_hash("same body", "Headline") == content_hash("same  body", "HEADLINE")
+    assert content_hash("same body", "Headline") == content_hash("same  body", "Headline ")
     assert len(plain.content_hash) == 64
 
 
@@ -113,3 +114,12 @@ def test_nothing_left_is_rejected(content: str, fmt: str) -> None:
     with pytest.raises(RejectedArticle) as caught:
         clean_article(_raw(content, fmt))
     assert (caught.value.stage, caught.value.reason) == ("clean", "empty_body")
+
+
+def test_a_body_too_long_for_a_news_article_is_rejected_before_nlp() -> None:
+    from transforms.clean.article import MAX_BODY_CHARS
+
+    raw = RawArticle(origin=Origin(path="/x/huge.txt"), format="text", content="word " * (MAX_BODY_CHARS // 5 + 10))
+    with pytest.raises(RejectedArticle) as rejected:
+        clean_article(raw)
+    assert (rejected.value.stage, rejected.value.reason) == ("clean", "too_long")

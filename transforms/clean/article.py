@@ -21,16 +21,19 @@ from transforms.errors import RejectedArticle
 from transforms.models import CleanArticle, RawArticle
 
 _WORD = re.compile(r"\w")
+# Longer bodies are not news articles (logs, dumps, books): NER alone would take minutes on them.
+MAX_BODY_CHARS = 2_000_000
 
 
 def content_hash(body: str, title: str | None = None) -> str:
-    """Exact-duplicate key: NFKC, casefold and collapsed whitespace, so layout differences vanish.
+    """Exact-duplicate key: NFKC and collapsed whitespace, so layout differences vanish. Case is kept: an edit
+    that only changes case ("Grand Slam" → "grand slam") is a new version, which near-duplicate detection links.
 
     The headline is part of the text: the same body under another headline is a re-publication (a near-duplicate,
     kept and linked), not a copy.
     """
     text = f"{title or ''}\n{body}"
-    normalised = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    normalised = " ".join(unicodedata.normalize("NFKC", text).split())
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
@@ -74,6 +77,8 @@ def clean_article(raw: RawArticle) -> CleanArticle:
     else:
         cleaned = clean_text(repair_text(raw.content), title=_repaired(raw.title))
     body = cleaned.body
+    if len(body) > MAX_BODY_CHARS:
+        raise RejectedArticle("clean", "too_long", f"{len(body):,} characters of text, over {MAX_BODY_CHARS:,}")
     if not _WORD.search(body):
         raise RejectedArticle("clean", "empty_body", f"no text left after cleaning {raw.origin.label()}")
     meta = extraction.meta if extraction is not None else None
