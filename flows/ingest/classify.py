@@ -73,6 +73,22 @@ def ids_by_hash(client: Elasticsearch, alias: str, articles: Sequence[CleanArtic
     return found
 
 
+def unchanged_inputs(client: Elasticsearch, index: str, hashes: dict[str, str], version: str) -> set[str]:
+    """Origin keys whose document was built from exactly this input by this pipeline version: nothing to redo."""
+    if not hashes:
+        return set()
+    response = client.search(index=index, size=len(hashes) * 4,
+                             source_includes=["origin.key", "source_hash", "lineage.pipeline_version"],
+                             query={"terms": {"origin.key": sorted(hashes)}})
+    same = set()
+    for hit in response["hits"]["hits"]:
+        source = hit["_source"]
+        key = source["origin"]["key"]
+        if source.get("source_hash") == hashes.get(key) and source["lineage"]["pipeline_version"] == version:
+            same.add(key)
+    return same
+
+
 def origin_label(source: dict[str, Any]) -> str:
     return str(source.get("origin", {}).get("key", ""))
 

@@ -20,11 +20,20 @@ from flows.index.deadletters import DeadLetter
 from flows.ingest.budget import ErrorBudget
 from flows.ingest.classify import RunMemory
 from flows.ingest.report import RunReport
-from flows.ingest.tasks import classify_batch, clean_batch, fan_out, gather, index_batch, reason_counts
+from flows.ingest.tasks import (
+    classify_batch,
+    clean_batch,
+    fan_out,
+    gather,
+    index_batch,
+    reason_counts,
+    skip_unchanged,
+)
 from flows.ingest.workers import enrich_chunk
 from flows.ingest.writes import duplicate_updates
 from flows.read import ReadFailure
 from flows.version import lineage
+from transforms.dedup.identity import source_hash
 from transforms.models import CleanArticle, EnrichedArticle, RawArticle
 
 
@@ -59,6 +68,10 @@ class Pipeline:
         self.seen.update(labels)
         self.report.inputs += len(batch)
         raws, letters = split_reads(batch)
+        hashes = {raw.origin.label(): source_hash(raw) for raw in raws}
+        same = skip_unchanged(self.client, self.index, hashes)
+        self.report.unchanged += len(same)
+        raws = [raw for raw in raws if raw.origin.label() not in same]
         cleaned = clean_batch(self.pool, raws, self.parts, self.published_at, self.report)
         letters += [r for r in cleaned if isinstance(r, DeadLetter)]
         articles = [r for r in cleaned if isinstance(r, CleanArticle)]
@@ -72,7 +85,7 @@ class Pipeline:
         records = gather(futures, self.report)
         self.report.words += sum(len(r.body.split()) for r in records if isinstance(r, EnrichedArticle))
         future = index_batch.submit(self.client, self.index, self.alias, decisions, records, letters,
-                                    self.report.run_id, self.clear_letters)
+                                    self.report.run_id, self.clear_letters, hashes)
         self.pending = (future, labels)  # type: ignore[assignment]
 
     def collect(self) -> None:

@@ -17,7 +17,7 @@ from flows.dedup.near import near_duplicate_updates
 from flows.index import deadletters
 from flows.index.bulk import bulk_load
 from flows.index.deadletters import DeadLetter
-from flows.ingest.classify import Decision, RunMemory, classify
+from flows.ingest.classify import Decision, RunMemory, classify, unchanged_inputs
 from flows.ingest.dedup_step import dedup_batch
 from flows.ingest.report import RunReport
 from flows.ingest.workers import ChunkResult, clean_chunk
@@ -57,16 +57,23 @@ def classify_batch(client: Elasticsearch, index: str, articles: list[CleanArticl
 
 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
+def skip_unchanged(client: Elasticsearch, index: str, hashes: dict[str, str]) -> set[str]:
+    return unchanged_inputs(client, index, hashes, pipeline_version())
+
+
+@task(cache_policy=NO_CACHE, **IO_RETRIES)
 def index_batch(client: Elasticsearch, index: str, alias: str, decisions: list[Decision],
                 records: list[EnrichedArticle | DeadLetter], letters: list[DeadLetter], run_id: str,
-                clear_letters: bool) -> tuple[int, list[DeadLetter]]:
+                clear_letters: bool, source_hashes: dict[str, str]) -> tuple[int, list[DeadLetter]]:
     """Writes the batch; returns (documents indexed, every input of the batch that failed, with its reason)."""
     enriched = {r.origin.label(): r for r in records if isinstance(r, EnrichedArticle)}
     ingested_at = datetime.now(UTC)
     dedup = dedup_batch(client, index, decisions, enriched, ingested_at)
     failed = [r for r in records if isinstance(r, DeadLetter)] + letters + dedup.failed
     signed = {d.doc_id for d in decisions if d.doc_id in dedup.fields}
-    actions, origins = index_actions(index, [d for d in decisions if d.doc_id in signed], enriched, dedup.fields,
+    extra = {doc_id: {**fields, "source_hash": source_hashes.get(origin_key(decisions, doc_id))}
+             for doc_id, fields in dedup.fields.items()}
+    actions, origins = index_actions(index, [d for d in decisions if d.doc_id in signed], enriched, extra,
                                      ingested_at)
     indexed = 0
     for item in bulk_load(client, actions):
@@ -83,6 +90,10 @@ def index_batch(client: Elasticsearch, index: str, alias: str, decisions: list[D
             raise RuntimeError(f"could not link near-duplicates: {item.error}")
     write_letters(client, alias, failed, decisions, run_id, clear_letters)
     return indexed, failed
+
+
+def origin_key(decisions: Sequence[Decision], doc_id: str) -> str:
+    return next(d.article.origin.label() for d in decisions if d.doc_id == doc_id and d.verdict == "enrich")
 
 
 def write_letters(client: Elasticsearch, alias: str, failed: list[DeadLetter], decisions: list[Decision],
