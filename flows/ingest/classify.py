@@ -37,6 +37,7 @@ class RunMemory:
 
     first_origin: dict[str, str] = field(default_factory=dict)
     kept_by_hash: dict[str, str] = field(default_factory=dict)
+    source_hashes: dict[str, str] = field(default_factory=dict)  # input label → hash of the input as read
     duplicates: dict[str, list[tuple[str, str | None]]] = field(default_factory=dict)
 
     def remember_duplicate(self, kept_id: str, article: CleanArticle) -> None:
@@ -73,20 +74,33 @@ def ids_by_hash(client: Elasticsearch, alias: str, articles: Sequence[CleanArtic
     return found
 
 
-def unchanged_inputs(client: Elasticsearch, index: str, hashes: dict[str, str], version: str) -> set[str]:
-    """Origin keys whose document was built from exactly this input by this pipeline version: nothing to redo."""
+def input_key(label: str, source_hash: str) -> str:
+    return f"{label}|{source_hash}"
+
+
+def known_inputs(client: Elasticsearch, index: str, hashes: dict[str, str],
+                 version: str) -> tuple[set[str], set[str]]:
+    """Inputs seen before exactly as they are now, found before any cleaning: (unchanged: the input's own document
+    was built from it by this pipeline version; duplicates: it is recorded as a copy on a kept document)."""
     if not hashes:
-        return set()
-    response = client.search(index=index, size=len(hashes) * 4,
-                             source_includes=["origin.key", "source_hash", "lineage.pipeline_version"],
-                             query={"terms": {"origin.key": sorted(hashes)}})
-    same = set()
-    for hit in response["hits"]["hits"]:
-        source = hit["_source"]
+        return set(), set()
+    keys = [input_key(label, h) for label, h in hashes.items()]
+    query = {"bool": {"should": [{"terms": {"origin.key": sorted(hashes)}}, {"terms": {"duplicates.inputs": keys}}]}}
+    hits = scan_hits(client, index, query)
+    unchanged, copies = set(), set()
+    for source in hits:
         key = source["origin"]["key"]
         if source.get("source_hash") == hashes.get(key) and source["lineage"]["pipeline_version"] == version:
-            same.add(key)
-    return same
+            unchanged.add(key)
+        recorded = set(source.get("duplicates", {}).get("inputs", []))
+        copies |= {label for label, h in hashes.items() if input_key(label, h) in recorded}
+    return unchanged, copies - unchanged
+
+
+def scan_hits(client: Elasticsearch, index: str, query: dict[str, Any]) -> list[dict[str, Any]]:
+    fields = ["origin.key", "source_hash", "lineage.pipeline_version", "duplicates.inputs"]
+    response = client.search(index=index, size=10_000, source_includes=fields, query=query)
+    return [hit["_source"] for hit in response["hits"]["hits"]]
 
 
 def origin_label(source: dict[str, Any]) -> str:

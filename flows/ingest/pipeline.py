@@ -18,18 +18,18 @@ from flows.index import deadletters
 from flows.index.bulk import bulk_load
 from flows.index.deadletters import DeadLetter
 from flows.ingest.budget import ErrorBudget
-from flows.ingest.classify import RunMemory
+from flows.ingest.classify import Decision, RunMemory
 from flows.ingest.report import RunReport
 from flows.ingest.tasks import (
     classify_batch,
     clean_batch,
+    enrich_batch,
     fan_out,
-    gather,
     index_batch,
     reason_counts,
-    skip_unchanged,
+    skip_known,
 )
-from flows.ingest.workers import enrich_chunk
+from flows.ingest.workers import ChunkResult, clean_chunk, enrich_chunk
 from flows.ingest.writes import duplicate_updates
 from flows.read import ReadFailure
 from flows.version import lineage
@@ -45,6 +45,17 @@ def split_reads(batch: Sequence[RawArticle | ReadFailure]) -> tuple[list[RawArti
 
 
 @dataclass
+class Enriching:
+    """A batch whose enrichment is under way in the workers."""
+
+    labels: list[str]
+    decisions: list[Decision]
+    letters: list[DeadLetter]
+    hashes: dict[str, str]
+    futures: list[Future[ChunkResult]]
+
+
+@dataclass
 class Pipeline:
     client: Elasticsearch
     index: str  # where documents are written: the alias, or the new versioned index of a rebuild
@@ -57,6 +68,7 @@ class Pipeline:
     clear_letters: bool
     memory: RunMemory = field(default_factory=RunMemory)
     seen: set[str] = field(default_factory=set)
+    enriching: Enriching | None = None
     pending: tuple[Future[tuple[int, list[DeadLetter]]], list[str]] | None = None
 
     @property
@@ -64,15 +76,21 @@ class Pipeline:
         return max(1, self.workers) * 2
 
     def run_batch(self, batch: Sequence[RawArticle | ReadFailure]) -> None:
+        """Queues this batch's cleaning behind the previous batch's enrichment, so the workers never wait for the
+        flow process; then hands the previous batch to indexing and classifies this one."""
         labels = [item.origin.label() for item in batch]
         self.seen.update(labels)
         self.report.inputs += len(batch)
         raws, letters = split_reads(batch)
         hashes = {raw.origin.label(): source_hash(raw) for raw in raws}
-        same = skip_unchanged(self.client, self.index, hashes)
-        self.report.unchanged += len(same)
-        raws = [raw for raw in raws if raw.origin.label() not in same]
-        cleaned = clean_batch(self.pool, raws, self.parts, self.published_at, self.report)
+        self.memory.source_hashes.update(hashes)
+        unchanged, copies = skip_known(self.client, self.index, hashes)
+        self.report.unchanged += len(unchanged)
+        self.report.duplicate += len(copies)
+        raws = [raw for raw in raws if raw.origin.label() not in unchanged | copies]
+        clean_futures = fan_out(self.pool, clean_chunk, raws, self.parts, self.published_at)
+        self.hand_over()
+        cleaned = clean_batch(clean_futures, self.report)
         letters += [r for r in cleaned if isinstance(r, DeadLetter)]
         articles = [r for r in cleaned if isinstance(r, CleanArticle)]
         decisions = classify_batch(self.client, self.index, articles, self.memory) if articles else []
@@ -81,12 +99,19 @@ class Pipeline:
         self.report.duplicate += verdicts["duplicate"]
         futures = fan_out(self.pool, enrich_chunk, [d.article for d in decisions if d.verdict == "enrich"],
                           self.parts, lineage())
-        self.collect()
-        records = gather(futures, self.report)
+        self.enriching = Enriching(labels, decisions, letters, hashes, futures)
+
+    def hand_over(self) -> None:
+        """The previous batch: wait for its enrichment, then index it in a thread (after the one before)."""
+        if self.enriching is None:
+            return
+        batch, self.enriching = self.enriching, None
+        records = enrich_batch(batch.futures, self.report)
         self.report.words += sum(len(r.body.split()) for r in records if isinstance(r, EnrichedArticle))
-        future = index_batch.submit(self.client, self.index, self.alias, decisions, records, letters,
-                                    self.report.run_id, self.clear_letters, hashes)
-        self.pending = (future, labels)  # type: ignore[assignment]
+        self.collect()
+        future = index_batch.submit(self.client, self.index, self.alias, batch.decisions, records, batch.letters,
+                                    self.report.run_id, self.clear_letters, batch.hashes)
+        self.pending = (future, batch.labels)  # type: ignore[assignment]
 
     def collect(self) -> None:
         """Waits for the previous batch's writes, counts them, and spends the error budget."""
@@ -101,6 +126,7 @@ class Pipeline:
         self.budget.record_batch([label in failed_keys for label in labels])
 
     def finish(self) -> None:
+        self.hand_over()
         self.collect()
         updates = duplicate_updates(self.client, self.index, self.memory)
         self.report.duplicates_recorded = sum(1 for item in bulk_load(self.client, updates) if item.ok)

@@ -17,13 +17,13 @@ from flows.dedup.near import near_duplicate_updates
 from flows.index import deadletters
 from flows.index.bulk import bulk_load
 from flows.index.deadletters import DeadLetter
-from flows.ingest.classify import Decision, RunMemory, classify, unchanged_inputs
+from flows.ingest.classify import Decision, RunMemory, classify, known_inputs
 from flows.ingest.dedup_step import dedup_batch
 from flows.ingest.report import RunReport
-from flows.ingest.workers import ChunkResult, clean_chunk
+from flows.ingest.workers import ChunkResult
 from flows.ingest.writes import index_actions
 from flows.version import pipeline_version
-from transforms.models import CleanArticle, EnrichedArticle, RawArticle
+from transforms.models import CleanArticle, EnrichedArticle
 
 IO_RETRIES: dict[str, Any] = {"retries": 3, "retry_delay_seconds": exponential_backoff(backoff_factor=2),
                               "retry_jitter_factor": 0.5}
@@ -45,9 +45,15 @@ def gather(futures: Sequence[Future[ChunkResult]], report: RunReport) -> list[An
 
 
 @task(cache_policy=NO_CACHE)
-def clean_batch(pool: Executor, raws: list[RawArticle], parts: int, published_at: datetime | None,
-                report: RunReport) -> list[CleanArticle | DeadLetter]:
-    return gather(fan_out(pool, clean_chunk, raws, parts, published_at), report)
+def clean_batch(futures: list[Future[ChunkResult]], report: RunReport) -> list[CleanArticle | DeadLetter]:
+    """The batch's cleaning, running in the workers: waits for it and counts its seconds."""
+    return gather(futures, report)
+
+
+@task(cache_policy=NO_CACHE)
+def enrich_batch(futures: list[Future[ChunkResult]], report: RunReport) -> list[EnrichedArticle | DeadLetter]:
+    """The batch's segmentation and enrichment, running in the workers."""
+    return gather(futures, report)
 
 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
@@ -57,8 +63,8 @@ def classify_batch(client: Elasticsearch, index: str, articles: list[CleanArticl
 
 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
-def skip_unchanged(client: Elasticsearch, index: str, hashes: dict[str, str]) -> set[str]:
-    return unchanged_inputs(client, index, hashes, pipeline_version())
+def skip_known(client: Elasticsearch, index: str, hashes: dict[str, str]) -> tuple[set[str], set[str]]:
+    return known_inputs(client, index, hashes, pipeline_version())
 
 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)

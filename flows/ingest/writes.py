@@ -10,7 +10,7 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from flows.index.document import to_document
-from flows.ingest.classify import Decision, RunMemory
+from flows.ingest.classify import Decision, RunMemory, input_key
 from transforms.models import EnrichedArticle, Origin
 
 
@@ -47,9 +47,12 @@ def duplicate_updates(client: Elasticsearch, alias: str, memory: RunMemory) -> l
         if not doc.get("found"):
             continue
         current = doc["_source"].get("duplicates", {})
-        paths = set(current.get("paths", [])) | {label for label, _ in memory.duplicates[doc["_id"]]}
-        urls = set(current.get("urls", [])) | {url for _, url in memory.duplicates[doc["_id"]] if url}
-        merged = {"paths": sorted(paths), "urls": sorted(urls), "count": len(paths)}
+        copies = memory.duplicates[doc["_id"]]
+        paths = set(current.get("paths", [])) | {label for label, _ in copies}
+        urls = set(current.get("urls", [])) | {url for _, url in copies if url}
+        inputs = set(current.get("inputs", [])) | {
+            input_key(label, memory.source_hashes[label]) for label, _ in copies if label in memory.source_hashes}
+        merged = {"paths": sorted(paths), "urls": sorted(urls), "count": len(paths), "inputs": sorted(inputs)}
         if merged != current:
             actions.append({"_op_type": "update", "_index": alias, "_id": doc["_id"], "doc": {"duplicates": merged}})
     return actions
