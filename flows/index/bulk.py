@@ -13,6 +13,7 @@ import json
 import random
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,11 +23,12 @@ from elasticsearch.helpers import streaming_bulk
 
 @dataclass(frozen=True)
 class BulkLimits:
-    chunk_size: int = 500
+    chunk_size: int = 250
     max_chunk_bytes: int = 20 * 1024 * 1024
     max_retries: int = 8
     initial_backoff: float = 0.5
     max_backoff: float = 30.0
+    in_flight: int = 2  # bulk requests at once: one shard indexes one request per write thread
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,19 @@ def bulk_load(client: Elasticsearch, actions: Iterable[dict[str, Any]],
                              f"document_too_large: over {limits.max_chunk_bytes // 2} bytes of JSON")
         else:
             pending.append(action)
+    groups = [pending[i : i + limits.chunk_size] for i in range(0, len(pending), limits.chunk_size)]
+    if len(groups) <= 1 or limits.in_flight <= 1:
+        for group in groups:
+            yield from load_group(client, group, limits)
+        return
+    with ThreadPoolExecutor(max_workers=limits.in_flight) as pool:
+        for results in pool.map(lambda group: list(load_group(client, group, limits)), groups):
+            yield from results
+
+
+def load_group(client: Elasticsearch, actions: list[dict[str, Any]], limits: BulkLimits) -> Iterator[ItemResult]:
+    """One chunk's worth of actions, with rejected items retried until they settle."""
+    pending = actions
     for attempt in range(limits.max_retries + 1):
         retry: list[dict[str, Any]] = []
         yield from send_once(client, pending, limits, retry, last_attempt=attempt == limits.max_retries)
