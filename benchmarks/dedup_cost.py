@@ -69,7 +69,8 @@ def run(docs: list[tuple[str, dict]]) -> tuple[dict[str, float], dict[str, str]]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpus", default="/work/shared/data/bbc-news/*/*.txt")
+    bbc = Path(__file__).resolve().parents[2] / "shared" / "data" / "bbc-news"
+    parser.add_argument("--corpus", default=str(bbc / "*" / "*.txt"))
     parser.add_argument("--enriched", help="JSONL from `newsindex enrich PATHS --json`")
     args = parser.parse_args()
     docs = list(enriched_docs(args.enriched) if args.enriched else raw_docs(args.corpus))

@@ -69,7 +69,7 @@ class Pipeline:
     memory: RunMemory = field(default_factory=RunMemory)
     seen: set[str] = field(default_factory=set)
     enriching: Enriching | None = None
-    pending: tuple[Future[tuple[int, list[DeadLetter]]], list[str]] | None = None
+    pending: tuple[Future[tuple[int, list[DeadLetter], Counter[str]]], list[str]] | None = None
 
     @property
     def parts(self) -> int:
@@ -119,8 +119,9 @@ class Pipeline:
             return
         future, labels = self.pending
         self.pending = None
-        indexed, failed = future.result()
+        indexed, failed, seconds = future.result()
         self.report.indexed += indexed
+        self.report.add_seconds(seconds)
         self.report.add_dead_letters(reason_counts(failed))
         failed_keys = {f.origin.label() for f in failed}
         self.budget.record_batch([label in failed_keys for label in labels])

@@ -20,7 +20,9 @@ class RunReport(BaseModel):
     unchanged: int = 0
     duplicate: int = 0
     dead_letter_reasons: dict[str, int] = Field(default_factory=dict)
-    stage_seconds: dict[str, float] = Field(default_factory=dict, description="CPU seconds summed over workers.")
+    stage_seconds: dict[str, float] = Field(
+        default_factory=dict,
+        description="Seconds per stage, summed over workers; dedup and index run in a thread beside the NLP.")
     wall_seconds: float = 0.0
     words: int = 0
     missing_sources: list[str] = Field(default_factory=list, description="Indexed inputs whose file is gone.")

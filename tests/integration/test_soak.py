@@ -26,7 +26,7 @@ from tests.integration.second_node import SecondNode
 
 pytestmark = [pytest.mark.integration, pytest.mark.flow, pytest.mark.slow]
 second_node, live_second_node = node2.second_node, node2.live_second_node  # fixtures
-BBC = Path("/work/shared/data/bbc-news")
+BBC = Path(__file__).resolve().parents[3] / "shared" / "data" / "bbc-news"  # shared/ sits beside the clone
 CATEGORIES = ("business", "entertainment", "politics", "sport", "tech")
 INPUTS, UNIQUE, COPIES = 2225, 2125, 100
 CLI = [sys.executable, "-m", "flows.cli"]

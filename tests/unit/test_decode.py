@@ -11,7 +11,7 @@ from transforms.clean.decode import decode
 from transforms.errors import RejectedArticle
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "bad_input"
-BBC_LATIN1 = Path("/work/shared/data/bbc-news/sport/199.txt")
+BBC_LATIN1 = Path(__file__).resolve().parents[3] / "shared" / "data" / "bbc-news" / "sport" / "199.txt"
 
 
 def test_utf8_is_decoded_as_utf8() -> None:

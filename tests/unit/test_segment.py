@@ -12,7 +12,7 @@ from transforms.errors import RejectedArticle
 from transforms.models import CleanArticle, Origin, SegmentedArticle
 from transforms.segment import segment
 
-BBC = Path("/work/shared/data/bbc-news")
+BBC = Path(__file__).resolve().parents[3] / "shared" / "data" / "bbc-news"  # shared/ sits beside the clone
 
 
 def article(body: str) -> CleanArticle:

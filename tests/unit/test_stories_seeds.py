@@ -14,7 +14,7 @@ from transforms.models import EnrichedArticle
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
-BBC = Path("/work/shared/data/bbc-news")
+BBC = Path(__file__).resolve().parents[3] / "shared" / "data" / "bbc-news"  # shared/ sits beside the clone
 UNRELATED = ["business/003.txt", "politics/001.txt", "sport/010.txt"]  # Yukos (Russia!), UK politics, sport
 NOW = datetime(2024, 11, 1, tzinfo=UTC)
 
