@@ -26,7 +26,6 @@ class Decision:
     article: CleanArticle
     doc_id: str
     verdict: Verdict
-    duplicate_of: str | None = None
     replaces: list[str] = field(default_factory=list)  # ids of this origin's outdated documents
     carried: dict[str, Any] = field(default_factory=dict)
 
@@ -113,18 +112,18 @@ def decide(article: CleanArticle, doc_id: str, existing: dict[str, Any] | None, 
     kept = memory.kept_by_hash.setdefault(article.content_hash, same_text_as or doc_id)
     if kept != doc_id:
         memory.remember_duplicate(kept, article)
-        return Decision(article, doc_id, "duplicate", duplicate_of=kept)
+        return Decision(article, doc_id, "duplicate")
     first = memory.first_origin.setdefault(doc_id, label)
     if first != label:
         memory.remember_duplicate(doc_id, article)
-        return Decision(article, doc_id, "duplicate", duplicate_of=doc_id)
+        return Decision(article, doc_id, "duplicate")
     if existing is None:
         return Decision(article, doc_id, "enrich")
     owner = origin_label(existing)
     if owner != label and existing.get("content_hash") == article.content_hash:
         memory.first_origin[doc_id] = owner
         memory.remember_duplicate(doc_id, article)
-        return Decision(article, doc_id, "duplicate", duplicate_of=doc_id)
+        return Decision(article, doc_id, "duplicate")
     same_text = existing.get("content_hash") == article.content_hash
     same_version = existing.get("lineage", {}).get("pipeline_version") == version
     if same_text and same_version:

@@ -81,7 +81,8 @@ def index_batch(client: Elasticsearch, index: str, alias: str, decisions: list[D
     started = time.perf_counter()
     failed = [r for r in records if isinstance(r, DeadLetter)] + letters + dedup.failed
     signed = {d.doc_id for d in decisions if d.doc_id in dedup.fields}
-    extra = {doc_id: {**fields, "source_hash": source_hashes.get(origin_key(decisions, doc_id))}
+    origin_of = {d.doc_id: d.article.origin.label() for d in decisions if d.verdict == "enrich"}
+    extra = {doc_id: {**fields, "source_hash": source_hashes.get(origin_of[doc_id])}
              for doc_id, fields in dedup.fields.items()}
     actions, origins = index_actions(index, [d for d in decisions if d.doc_id in signed], enriched, extra,
                                      ingested_at)
@@ -101,10 +102,6 @@ def index_batch(client: Elasticsearch, index: str, alias: str, decisions: list[D
     write_letters(client, alias, failed, decisions, run_id, clear_letters)
     seconds["index"] += time.perf_counter() - started
     return indexed, failed, seconds
-
-
-def origin_key(decisions: Sequence[Decision], doc_id: str) -> str:
-    return next(d.article.origin.label() for d in decisions if d.doc_id == doc_id and d.verdict == "enrich")
 
 
 def write_letters(client: Elasticsearch, alias: str, failed: list[DeadLetter], decisions: list[Decision],

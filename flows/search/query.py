@@ -63,8 +63,8 @@ def facet_counts(response: dict[str, Any]) -> dict[str, list[tuple[str, int]]]:
     facets = {}
     for name in FACETS:
         buckets = response.get("aggregations", {}).get(name, {}).get("buckets", [])
-        facets[name] = [(b.get("key_as_string", str(b["key"]))[:10] if "key_as_string" in b else str(b["key"]),
-                         int(b["doc_count"])) for b in buckets]
+        facets[name] = [(b["key_as_string"][:10] if "key_as_string" in b else str(b["key"]), int(b["doc_count"]))
+                        for b in buckets]
     return facets
 
 
