@@ -1,12 +1,13 @@
 """End-to-end benchmark of the ingest flow against the real local node, beside the NER-only compute bound.
 
-    .venv/bin/python -m benchmarks.pipeline [--replicate N] [--workers 2] [--corpus DIR ...]
+    .venv/bin/python -m benchmarks.pipeline [--replicate N] [--workers 2] [--corpus DIR ...] [--dedup-ab PAIRS]
 
 Default corpus: the BBC folders of ../shared/data/bbc-news (2,225 articles). With ``--replicate N`` every article is
 written N times into a temporary JSONL file (each copy with its own URL and a one-line marker, so ids and hashes are
 distinct). It prints docs/s, words/s, seconds per stage, peak RSS of the process tree, the bulk phase alone, a second
-(incremental) run, and as its last line the ratio end-to-end ÷ NER-only bound (same model, same cleaned texts, all
-workers). Every index it creates is deleted at the end.
+(incremental) run, with ``--dedup-ab`` what near-duplicates and stories add to a run, and as its last line the ratio
+end-to-end ÷ NER-only bound (same model, same cleaned texts, all workers). Every index it creates is deleted at the
+end.
 """
 
 from __future__ import annotations
@@ -29,30 +30,76 @@ BBC = ROOT.parent / "shared" / "data" / "bbc-news"
 TOPICS = ("business", "entertainment", "politics", "sport", "tech")
 
 
-class PeakRss:
-    """Samples the RSS of this process and all its children (workers, forkserver, Prefect server)."""
+class ProcessTree:
+    """Samples this process and all its children (workers, forkserver, Prefect server): peak RSS of the tree, and
+    CPU seconds per role, so the run shows where the cores went beside NER. The Elasticsearch node is not a child;
+    its CPU is read from its pid file before and after."""
 
     def __init__(self, interval: float = 0.2) -> None:
         self.interval, self.peak, self._stop = interval, 0, threading.Event()
+        self.role_peaks: dict[str, int] = {}
+        self._cpu: dict[int, tuple[str, float]] = {}
         self._thread = threading.Thread(target=self._run, daemon=True)
+        self._es = elasticsearch_process()
+        self._es_start = cpu_seconds(self._es)
+        self.es_cpu = 0.0
 
     def _run(self) -> None:
         me = psutil.Process()
         while not self._stop.is_set():
-            total = 0
+            total, by_role = 0, dict.fromkeys(self.role_peaks, 0)
             for proc in [me, *me.children(recursive=True)]:
                 with suppress(psutil.Error):
-                    total += proc.memory_info().rss
+                    rss, name = proc.memory_info().rss, role(proc, me)
+                    total += rss
+                    by_role[name] = by_role.get(name, 0) + rss
+                    self._cpu[proc.pid] = (name, cpu_seconds(proc))
             self.peak = max(self.peak, total)
+            for name, rss in by_role.items():
+                self.role_peaks[name] = max(self.role_peaks.get(name, 0), rss)
             time.sleep(self.interval)
 
-    def __enter__(self) -> PeakRss:
+    def cpu_by_role(self) -> dict[str, float]:
+        roles: dict[str, float] = {}
+        for name, seconds in self._cpu.values():
+            roles[name] = roles.get(name, 0.0) + seconds
+        roles["elasticsearch"] = self.es_cpu
+        return roles
+
+    def __enter__(self) -> ProcessTree:
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+        self.es_cpu = cpu_seconds(self._es) - self._es_start
+
+
+def cpu_seconds(proc: psutil.Process | None) -> float:
+    if proc is None:
+        return 0.0
+    with suppress(psutil.Error):
+        times = proc.cpu_times()
+        return times.user + times.system
+    return 0.0
+
+
+def role(proc: psutil.Process, me: psutil.Process) -> str:
+    if proc.pid == me.pid:
+        return "flow process"
+    command = " ".join(proc.cmdline())
+    if "prefect" in command or "uvicorn" in command:
+        return "prefect server"
+    return "workers"
+
+
+def elasticsearch_process() -> psutil.Process | None:
+    from flows.es.node import paths_for, running_pid
+    from flows.settings import Settings
+
+    pid = running_pid(paths_for(Settings()))
+    return psutil.Process(pid) if pid else None
 
 
 def replicate(corpus: list[Path], copies: int, folder: Path) -> list[Path]:
@@ -76,11 +123,15 @@ def bench_alias() -> Iterator[str]:
     from flows.es.client import connect
     from flows.settings import Settings
 
-    alias = f"bench-{uuid.uuid4().hex[:8]}"
+    alias, previous = f"bench-{uuid.uuid4().hex[:8]}", os.environ.get("NEWSINDEX_INDEX")
     os.environ["NEWSINDEX_INDEX"] = alias
     try:
         yield alias
     finally:
+        if previous is None:
+            os.environ.pop("NEWSINDEX_INDEX", None)
+        else:
+            os.environ["NEWSINDEX_INDEX"] = previous
         client = connect(Settings())
         names = list(client.indices.get(index=f"{alias}-*", expand_wildcards="all"))
         if names:
@@ -124,10 +175,28 @@ def bulk_alone(alias: str) -> tuple[float, int]:
     return ok / (time.perf_counter() - started), ok
 
 
-def run_flow(paths: list[Path], workers: int):  # type: ignore[no-untyped-def]
+def run_flow(paths: list[Path], workers: int, near_duplicates: bool = True):  # type: ignore[no-untyped-def]
+    """The flow's report; its ``wall_seconds`` run from the flow's start to its report (Prefect's ephemeral server,
+    started before the flow, is outside them: the outer time is printed beside)."""
     from flows.ingest.flow import IngestOptions, ingest
 
-    return ingest(paths=[str(p) for p in paths], options=IngestOptions(workers=workers))
+    options = IngestOptions(workers=workers, near_duplicates=near_duplicates)
+    return ingest(paths=[str(p) for p in paths], options=options)
+
+
+def dedup_ab(paths: list[Path], workers: int, pairs: int) -> None:
+    """The cost of near-duplicates + stories as what it adds to a run: the same corpus into fresh indices, without
+    and with, alternating (both after the main run, so the node is equally warm for both)."""
+    added = []
+    for _ in range(pairs):
+        walls = {}
+        for enabled in (False, True):
+            with bench_alias():
+                walls[enabled] = run_flow(paths, workers, near_duplicates=enabled).wall_seconds
+        added.append(walls[True] / walls[False] - 1)
+        print(f"A/B: without near-duplicates and stories {walls[False]:.1f} s, with {walls[True]:.1f} s: "
+              f"{100 * added[-1]:+.1f} %")
+    print(f"near-duplicates + stories add {100 * sum(added) / len(added):+.1f} % to the run (mean of {pairs})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -137,6 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--skip-second-run", action="store_true")
     parser.add_argument("--skip-bound", action="store_true", help="no NER-only bound (for memory runs at scale)")
+    parser.add_argument("--dedup-ab", type=int, default=0, metavar="PAIRS",
+                        help="also run without/with near-duplicates and stories, PAIRS times, and print the cost")
     args = parser.parse_args(argv)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
@@ -144,19 +215,30 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB; workers {args.workers}")
     with tempfile.TemporaryDirectory() as tmp, bench_alias() as alias:
         paths = replicate(args.corpus, args.replicate, Path(tmp)) if args.replicate > 1 else args.corpus
-        with PeakRss() as rss:
+        with ProcessTree() as tree:
+            began = time.perf_counter()
             first = run_flow(paths, args.workers)
+            outer = time.perf_counter() - began
         print(f"first run: {first.inputs} inputs, {first.indexed} indexed, {first.duplicate} duplicate, "
-              f"{first.dead_lettered} dead-lettered in {first.wall_seconds:.1f} s")
+              f"{first.dead_lettered} dead-lettered in {first.wall_seconds:.1f} s "
+              f"({outer:.1f} s with Prefect's ephemeral server start and stop)")
         print(f"docs/s {first.inputs / first.wall_seconds:.1f}   words/s {first.words / first.wall_seconds:.0f}")
-        print("stage CPU seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in first.stage_seconds.items()))
-        print(f"peak RSS (process tree) {rss.peak / 2**20:.0f} MiB")
+        stages = ", ".join(f"{k} {v:.1f}" for k, v in first.stage_seconds.items())
+        print(f"stage seconds (summed over workers; dedup and index in the indexing thread): {stages}")
+        peaks = ", ".join(f"{k} {v / 2**20:.0f}" for k, v in sorted(tree.role_peaks.items()))
+        print(f"peak RSS (process tree) {tree.peak / 2**20:.0f} MiB; peak per role (MiB): {peaks}")
+        cpu = tree.cpu_by_role()
+        cores = len(os.sched_getaffinity(0))
+        print("CPU seconds by process: " + ", ".join(f"{k} {v:.1f}" for k, v in sorted(cpu.items()))
+              + f" (of {cores * first.wall_seconds:.0f} core-seconds: {cores} cores x wall)")
         bulk_rate, bulk_docs = bulk_alone(alias)
         print(f"bulk phase alone: {bulk_docs} documents at {bulk_rate:.0f} docs/s")
         if not args.skip_second_run:
             second = run_flow(paths, args.workers)
             print(f"second run (unchanged): {second.unchanged} unchanged, {second.duplicate} duplicate in "
                   f"{second.wall_seconds:.1f} s: {first.wall_seconds / second.wall_seconds:.1f}x faster")
+        if args.dedup_ab:
+            dedup_ab(paths, args.workers, args.dedup_ab)
         if args.skip_bound:
             return 0
         bound, words, seconds = ner_bound(paths, args.workers)

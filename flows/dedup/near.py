@@ -29,30 +29,36 @@ def indexed_signature(hit: Mapping[str, Any]) -> IndexedSignature | None:
 
 
 def fetch_candidates(client: Elasticsearch, alias: str, batch: Sequence[tuple[str, NearSignature]],
-                     exclude: Collection[str] = ()) -> list[IndexedSignature]:
+                     exclude: Collection[str] = (),
+                     filters: Sequence[Mapping[str, Any]] = ()) -> list[IndexedSignature]:
     """Indexed articles sharing a band key with the batch, earliest indexed first (ties go to them).
 
     The previous version of a re-enriched article stays a candidate for the others (it was there first) and is
-    skipped for itself; ``exclude`` (the outdated versions the batch deletes) are not candidates at all."""
+    skipped for itself; ``exclude`` (the outdated versions the batch deletes) are not candidates at all;
+    ``filters`` narrow the lookup to what the run's memory does not hold."""
     keys = sorted({key for _, signature in batch for key in signature.bands})
     skip = sorted(set(exclude))
     response = client.search(
         index=alias, size=min(MAX_HITS, HITS_PER_ARTICLE * len(batch)), source_includes=SOURCE_FIELDS,
-        query={"bool": {"filter": [{"terms": {"lsh_bands": keys}}], "must_not": [{"ids": {"values": skip}}]}},
+        query={"bool": {"filter": [{"terms": {"lsh_bands": keys}}, *filters],
+                        "must_not": [{"ids": {"values": skip}}]}},
         sort=[{"ingested_at": {"order": "asc", "unmapped_type": "date"}}, {"id": {"order": "asc"}}],
     )
     found = (indexed_signature(hit) for hit in response["hits"]["hits"])
     return [item for item in found if item is not None]
 
 
-def find_near_duplicates(client: Elasticsearch, alias: str, batch: Sequence[tuple[str, NearSignature]],
-                         exclude: Collection[str] = ()) -> dict[str, str]:
-    """new doc id → id of the canonical article it near-duplicates (indexed, or earlier in this batch).
+def find_near_duplicates(client: Elasticsearch | None, alias: str, batch: Sequence[tuple[str, NearSignature]],
+                         exclude: Collection[str] = (), recent: Sequence[IndexedSignature] = (),
+                         filters: Sequence[Mapping[str, Any]] = ()) -> dict[str, str]:
+    """new doc id → id of the canonical article it near-duplicates (indexed, held in ``recent``: the run's memory,
+    or earlier in this batch). ``client`` None: the index holds nothing the run's memory does not.
 
-    The index must be refreshed after the previous batch was loaded, or that batch is invisible here."""
+    What the index is asked must be searchable: refreshed since it was written."""
     if not batch:
         return {}
-    return resolve_near_duplicates(batch, fetch_candidates(client, alias, batch, exclude))
+    indexed = fetch_candidates(client, alias, batch, exclude, filters) if client is not None else []
+    return resolve_near_duplicates(batch, [*indexed, *recent])
 
 
 def near_duplicate_updates(client: Elasticsearch, alias: str, links: Mapping[str, str]) -> list[dict[str, Any]]:

@@ -8,9 +8,17 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from transforms.dedup.stories import STORY_WINDOW, StoryCandidate, assign_batch, candidate_from_source
+from flows.dedup.recent import RecentArticles
+from transforms.dedup.stories import (
+    MIN_SHARED_KEYS,
+    STORY_WINDOW,
+    StoryCandidate,
+    assign_batch,
+    candidate_from_source,
+    story_keys,
+)
 
-SOURCE_FIELDS = ["title", "body", "language", "entity_details", "published_at", "ingested_at", "story_id"]
+SOURCE_FIELDS = ["story_terms", "entity_details", "published_at", "ingested_at", "story_id"]
 HITS_PER_ARTICLE = 5
 
 
@@ -23,23 +31,25 @@ def window_filter(candidate: StoryCandidate) -> dict[str, Any]:
     ]}}
 
 
-def candidate_query(candidate: StoryCandidate) -> dict[str, Any]:
-    """Ranked by BM25, so entities and words that many indexed articles share count little in the ranking. The
-    article's own previous version (re-enrichment) is wanted: it keeps its story."""
-    should: list[dict[str, Any]] = [{"term": {"entity_names": name}} for name in candidate.query_entities()]
-    if terms := candidate.query_terms():
-        should.append({"match": {"body.std": {"query": " ".join(terms)}}})
+def candidate_query(candidate: StoryCandidate, filters: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
+    """Indexed articles sharing at least ``MIN_SHARED_KEYS`` blocking keys (salient entities and content words,
+    the ``story_keys`` field), ranked by BM25 so that keys many articles share count little. A term query on a
+    small keyword field, not a match over the body: this runs for every new article."""
+    should = [{"term": {"story_keys": key}} for key in story_keys(candidate)]
     return {"size": HITS_PER_ARTICLE, "_source": SOURCE_FIELDS, "query": {"bool": {
-        "filter": [window_filter(candidate)], "should": should, "minimum_should_match": 1}}}
+        "filter": [window_filter(candidate), *filters], "should": should, "minimum_should_match": MIN_SHARED_KEYS}}}
 
 
 def fetch_candidates(client: Elasticsearch, alias: str, batch: Sequence[StoryCandidate],
-                     also: Sequence[str] = ()) -> list[StoryCandidate]:
-    """One msearch for the batch (plus an mget of ``also``: canonicals of near-duplicates), deduplicated."""
+                     also: Sequence[str] = (), filters: Sequence[Mapping[str, Any]] = (),
+                     search: bool = True) -> list[StoryCandidate]:
+    """One msearch for the articles of the batch that need a story (unless ``search`` is off: the index holds
+    nothing the run's memory does not), plus an mget of ``also`` (canonicals of near-duplicates, whose story those
+    take), deduplicated. Hits carry ``story_terms``, not the body."""
     searches: list[dict[str, Any]] = []
-    for candidate in batch:
-        if candidate.entities or candidate.terms:
-            searches += [{"index": alias}, candidate_query(candidate)]
+    for candidate in batch if search else ():
+        if len(story_keys(candidate)) >= MIN_SHARED_KEYS:
+            searches += [{"index": alias}, candidate_query(candidate, filters)]
     hits: dict[str, Mapping[str, Any]] = {}
     if searches:
         for response in client.msearch(searches=searches)["responses"]:
@@ -48,18 +58,28 @@ def fetch_candidates(client: Elasticsearch, alias: str, batch: Sequence[StoryCan
             hits.update((hit["_id"], hit["_source"]) for hit in response["hits"]["hits"])
     missing = sorted(set(also) - hits.keys())
     if missing:
-        found = client.mget(index=alias, ids=missing, source_includes=SOURCE_FIELDS)["docs"]
-        hits.update((doc["_id"], doc["_source"]) for doc in found if doc.get("found"))
-    return [candidate_from_source(doc_id, source) for doc_id, source in sorted(hits.items())]
+        docs = client.mget(index=alias, ids=missing, source_includes=SOURCE_FIELDS)["docs"]
+        hits.update((doc["_id"], doc["_source"]) for doc in docs if doc.get("found"))
+    rebuilt = (candidate_from_source(doc_id, source) for doc_id, source in sorted(hits.items()))
+    return [candidate for candidate in rebuilt if candidate is not None]
 
 
 def assign_stories(client: Elasticsearch, alias: str, batch: Sequence[StoryCandidate],
-                   near: Mapping[str, str] | None = None) -> dict[str, str]:
+                   near: Mapping[str, str] | None = None, recent: RecentArticles | None = None,
+                   search: bool = True) -> dict[str, str]:
     """doc id → story id for every article of the batch (its own id when it starts a story).
 
-    ``near`` (doc id → canonical id, from ``find_near_duplicates``) puts a near-duplicate in its canonical's story.
-    The index must be refreshed after the previous batch was loaded."""
+    ``near`` (doc id → canonical id, from ``find_near_duplicates``) puts a near-duplicate in its canonical's story;
+    ``recent`` is the run's memory of its latest articles: they are looked up there, the index only for the rest
+    (``search`` off: the index holds nothing else). What the index is asked must be searchable: refreshed since it
+    was written."""
     if not batch:
         return {}
-    indexed = fetch_candidates(client, alias, batch, sorted(set((near or {}).values())))
-    return assign_batch(batch, indexed, near)
+    near = near or {}
+    pool = recent.story_pool(batch, set(near.values())) if recent is not None else []
+    held = {candidate.doc_id for candidate in pool}
+    searching = [candidate for candidate in batch if candidate.doc_id not in near]
+    canonicals = sorted(c for c in set(near.values()) if recent is None or not recent.holds(c))
+    filters = recent.index_filter() if recent is not None else []
+    indexed = fetch_candidates(client, alias, searching, canonicals, filters, search)
+    return assign_batch(batch, [*(c for c in indexed if c.doc_id not in held), *pool], near)

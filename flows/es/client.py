@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from elasticsearch import Elasticsearch
+from elasticsearch import Elasticsearch, OrjsonSerializer
 from elasticsearch import exceptions as es_exceptions
 
 from flows.settings import Settings
@@ -13,7 +13,7 @@ class Unreachable(RuntimeError):
 
 
 def connect(settings: Settings) -> Elasticsearch:
-    kwargs: dict[str, object] = {"request_timeout": settings.es_request_timeout}
+    kwargs: dict[str, object] = {"request_timeout": settings.es_request_timeout, "serializer": OrjsonSerializer()}
     if settings.es_ca_cert:
         kwargs["ca_certs"] = str(settings.es_ca_cert)
     if settings.es_api_key:

@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from elasticsearch import Elasticsearch
+from elasticsearch import BadRequestError, Elasticsearch
 
 DEFAULT_ALIAS = "articles"
 MAPPINGS_DIR = Path(__file__).resolve().parents[2] / "index_mappings"
@@ -31,10 +31,6 @@ def template_for(alias: str, name: str = "articles") -> dict[str, Any]:
     template = copy.deepcopy(load_template(name))
     template["index_patterns"] = [alias + pattern.removeprefix(DEFAULT_ALIAS) for pattern in template["index_patterns"]]
     return template
-
-
-def mapping_version() -> int:
-    return int(load_template()["_meta"]["version"])
 
 
 def versioned_name(alias: str, version: int) -> str:
@@ -76,6 +72,17 @@ def put_template(client: Elasticsearch, alias: str) -> bool:
     return True
 
 
+def update_mapping(client: Elasticsearch, index: str) -> None:
+    """A new template version adds fields; the index behind the alias takes them in place (Elasticsearch accepts
+    new fields on a live index). A change it cannot take (a field's type) needs ``newsindex run --rebuild``."""
+    mappings = load_template()["template"]["mappings"]
+    try:
+        client.indices.put_mapping(index=index, **mappings)
+    except BadRequestError as exc:
+        raise RuntimeError(f"The mapping of {index} cannot take the new template version in place "
+                           f"({exc.message}); run `newsindex run --rebuild PATHS` to build a new index.") from exc
+
+
 def create_index(client: Elasticsearch, name: str) -> None:
     """Settings and mappings come from the template; creating is enough."""
     client.indices.create(index=name)
@@ -84,9 +91,13 @@ def create_index(client: Elasticsearch, name: str) -> None:
 def setup(client: Elasticsearch, alias: str) -> SetupReport:
     """Idempotent: a second call creates nothing."""
     report = SetupReport(template=alias, index="", alias=alias)
-    if put_template(client, alias):
+    changed = put_template(client, alias)
+    if changed:
         report.created.append(f"template {alias}")
     target = alias_target(client, alias)
+    if changed and target is not None:
+        update_mapping(client, target)
+        report.created.append(f"mapping of {target} updated")
     if target is None:
         if client.indices.exists(index=alias):
             raise RuntimeError(f"An index named {alias!r} exists where the alias should be: delete or rename it.")

@@ -1,35 +1,44 @@
 """Near-duplicates and stories for one batch, looked up against everything indexed before.
 
-Runs in the indexing thread, beside the next batch's NLP, because its cost is Elasticsearch round trips. Signatures
-and story features are pure (``transforms/dedup``); this module only asks the index and assembles fields.
+Runs in the indexing thread, beside the next batch's NLP. Signatures and story features are pure
+(``transforms/dedup``); this module asks the run's memory of its latest batches and, for anything older, the index,
+and assembles the fields.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from elasticsearch import Elasticsearch
 
 from flows.dedup.near import find_near_duplicates
+from flows.dedup.recent import RecentArticles
 from flows.dedup.stories import assign_stories
 from flows.index.deadletters import DeadLetter
 from flows.ingest.classify import Decision
-from transforms.dedup.near import NearSignature, signature
-from transforms.dedup.stories import candidate_from_article
+from transforms.dedup.near import IndexedSignature, NearSignature, signature
+from transforms.dedup.stories import StoryCandidate, candidate_from_article, story_keys, story_terms
 from transforms.errors import RejectedArticle
 from transforms.models import EnrichedArticle
 
 
 @dataclass
 class DedupFields:
-    """Extra document fields per doc id, the near-duplicate links, and inputs that could not be signed."""
+    """Extra document fields per doc id, the near-duplicate links, inputs that could not be signed, and what the
+    run's memory keeps of the batch once it is written."""
 
     fields: dict[str, dict[str, Any]] = field(default_factory=dict)
     near: dict[str, str] = field(default_factory=dict)
     failed: list[DeadLetter] = field(default_factory=list)
+    signatures: list[IndexedSignature] = field(default_factory=list)
+    stories: list[StoryCandidate] = field(default_factory=list)
+
+    def remember(self, recent: RecentArticles, ingested_at: datetime, written: set[str]) -> None:
+        recent.add(ingested_at, [s for s in self.signatures if s.doc_id in written],
+                   [c for c in self.stories if c.doc_id in written])
 
 
 def signatures(decisions: Sequence[Decision], enriched: Mapping[str, EnrichedArticle],
@@ -48,17 +57,26 @@ def signatures(decisions: Sequence[Decision], enriched: Mapping[str, EnrichedArt
 
 
 def dedup_batch(client: Elasticsearch, index: str, decisions: Sequence[Decision],
-                enriched: Mapping[str, EnrichedArticle], ingested_at: datetime) -> DedupFields:
+                enriched: Mapping[str, EnrichedArticle], ingested_at: datetime,
+                recent: RecentArticles | None = None) -> DedupFields:
+    """Near-duplicates and stories of a batch, against the run's memory (``recent``) and the index beyond it."""
+    recent = recent if recent is not None else RecentArticles(capacity=0)
     result = DedupFields()
     signed = signatures(decisions, enriched, result)
     if not signed:
         return result
-    client.indices.refresh(index=index)  # the previous batch must be visible to both lookups
+    use_index = recent.index_has_older(client, index)
     replaced = {old for d in decisions for old in d.replaces}
-    result.near = find_near_duplicates(client, index, [(i, s) for i, s, _ in signed], exclude=replaced)
+    filters = recent.index_filter()
+    batch = [(doc_id, sig) for doc_id, sig, _ in signed]
+    result.near = find_near_duplicates(client if use_index else None, index, batch, exclude=replaced,
+                                       recent=recent.near_pool(batch), filters=filters)
     candidates = [candidate_from_article(article, doc_id, ingested_at) for doc_id, _, article in signed]
-    stories = assign_stories(client, index, candidates, result.near)
-    for doc_id, sig, _ in signed:
+    stories = assign_stories(client, index, candidates, result.near, recent, use_index)
+    for (doc_id, sig, _), candidate in zip(signed, candidates, strict=True):
         result.fields[doc_id] = {"minhash": sig.minhash, "lsh_bands": list(sig.bands), "story_id": stories[doc_id],
+                                 "story_keys": story_keys(candidate), "story_terms": story_terms(candidate),
                                  "duplicate_of": result.near.get(doc_id)}
+        result.signatures.append(IndexedSignature(doc_id, sig, result.near.get(doc_id)))
+        result.stories.append(replace(candidate, story_id=stories[doc_id]))
     return result

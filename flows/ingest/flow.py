@@ -20,6 +20,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.context import get_run_context
 from pydantic import BaseModel, Field
 
+from flows.dedup.recent import DEFAULT_CAPACITY, RecentArticles
 from flows.es.client import connect_checked
 from flows.es.setup import setup
 from flows.index import deadletters
@@ -58,6 +59,11 @@ class IngestOptions(BaseModel):
     retry_deadletters: bool = Field(default=False, description="Only re-read inputs in the dead-letter store.")
     budget: ErrorBudget = Field(default_factory=ErrorBudget)
     dask: str | None = Field(default=None, description="Dask scheduler address, or 'local', for the CPU stages.")
+    near_duplicates: bool = Field(default=True, description=(
+        "Near-duplicate links and story ids; off, a run only removes exact duplicates (and costs less)."))
+    dedup_memory: int = Field(default=DEFAULT_CAPACITY, ge=0, le=1_000_000, description=(
+        "Articles of this run held in memory for near-duplicate and story lookups; older ones are asked of the "
+        "index (0: ask the index for everything, refreshing it after every batch)."))
     show_progress: bool = False
 
 
@@ -110,10 +116,11 @@ def ingest(paths: list[str], options: IngestOptions | None = None) -> RunReport:
     roots = [str(Path(p).resolve()) for p in paths]
     report = RunReport(run_id=current_run_id(), index=target, pipeline_version=pipeline_version(), paths=roots)
     clear = bool(client.count(index=deadletters.deadletter_index(alias))["count"])
+    recent = RecentArticles(options.dedup_memory) if options.near_duplicates else None
     started = time.perf_counter()
     with make_pool(options.workers, options.dask) as pool, Progress(options.show_progress) as progress:
         pipeline = Pipeline(client, target, alias, pool, options.workers, options.published_at, report,
-                            options.budget.model_copy(), clear)
+                            options.budget.model_copy(), clear, recent=recent)
         inputs = select_inputs(client, alias, paths, options.retry_deadletters, options.follow_symlinks)
         for batch in batched(inputs, options.batch_size):
             pipeline.run_batch(batch)

@@ -1,7 +1,9 @@
 """The state a run's batches share, and the order of stages for one batch.
 
 Indexing of one batch runs in a thread (a Prefect task future) while the next batch is cleaned and enriched in the
-worker processes, so both cores stay busy; at most two batches are in memory at once.
+worker processes, so both cores stay busy; at most two batches are in memory at once. Batch payloads go to the tasks
+inside ``quote``: Prefect would otherwise walk every article of every parameter looking for futures (seconds of the
+flow process's CPU per run, for nothing: no payload holds a Prefect future).
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from elasticsearch import Elasticsearch
+from prefect.utilities.annotations import quote
 
+from flows.dedup.recent import RecentArticles
 from flows.index import deadletters
 from flows.index.bulk import bulk_load
 from flows.index.deadletters import DeadLetter
@@ -67,6 +71,7 @@ class Pipeline:
     budget: ErrorBudget
     clear_letters: bool
     memory: RunMemory = field(default_factory=RunMemory)
+    recent: RecentArticles | None = field(default_factory=RecentArticles)  # None: no near-dups, stories
     seen: set[str] = field(default_factory=set)
     enriching: Enriching | None = None
     pending: tuple[Future[tuple[int, list[DeadLetter], Counter[str]]], list[str]] | None = None
@@ -84,16 +89,16 @@ class Pipeline:
         raws, letters = split_reads(batch)
         hashes = {raw.origin.label(): source_hash(raw) for raw in raws}
         self.memory.source_hashes.update(hashes)
-        unchanged, copies = skip_known(self.client, self.index, hashes)
+        unchanged, copies = skip_known(self.client, self.index, quote(hashes))
         self.report.unchanged += len(unchanged)
         self.report.duplicate += len(copies)
         raws = [raw for raw in raws if raw.origin.label() not in unchanged | copies]
         clean_futures = fan_out(self.pool, clean_chunk, raws, self.parts, self.published_at)
         self.hand_over()
-        cleaned = clean_batch(clean_futures, self.report)
+        cleaned = clean_batch(quote(clean_futures), quote(self.report))
         letters += [r for r in cleaned if isinstance(r, DeadLetter)]
         articles = [r for r in cleaned if isinstance(r, CleanArticle)]
-        decisions = classify_batch(self.client, self.index, articles, self.memory) if articles else []
+        decisions = classify_batch(self.client, self.index, quote(articles), quote(self.memory)) if articles else []
         verdicts = Counter(d.verdict for d in decisions)
         self.report.unchanged += verdicts["unchanged"]
         self.report.duplicate += verdicts["duplicate"]
@@ -106,11 +111,12 @@ class Pipeline:
         if self.enriching is None:
             return
         batch, self.enriching = self.enriching, None
-        records = enrich_batch(batch.futures, self.report)
+        records = enrich_batch(quote(batch.futures), quote(self.report))
         self.report.words += sum(len(r.body.split()) for r in records if isinstance(r, EnrichedArticle))
         self.collect()
-        future = index_batch.submit(self.client, self.index, self.alias, batch.decisions, records, batch.letters,
-                                    self.report.run_id, self.clear_letters, batch.hashes)
+        future = index_batch.submit(self.client, self.index, self.alias, quote(batch.decisions), quote(records),
+                                    quote(batch.letters), self.report.run_id, self.clear_letters, quote(batch.hashes),
+                                    quote(self.recent))
         self.pending = (future, batch.labels)  # type: ignore[assignment]
 
     def collect(self) -> None:

@@ -15,11 +15,12 @@ from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
 from flows.dedup.near import near_duplicate_updates
+from flows.dedup.recent import RecentArticles
 from flows.index import deadletters
 from flows.index.bulk import bulk_load
 from flows.index.deadletters import DeadLetter
 from flows.ingest.classify import Decision, RunMemory, classify, known_inputs
-from flows.ingest.dedup_step import dedup_batch
+from flows.ingest.dedup_step import DedupFields, dedup_batch
 from flows.ingest.report import RunReport
 from flows.ingest.workers import ChunkResult
 from flows.ingest.writes import index_actions
@@ -71,12 +72,18 @@ def skip_known(client: Elasticsearch, index: str, hashes: dict[str, str]) -> tup
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
 def index_batch(client: Elasticsearch, index: str, alias: str, decisions: list[Decision],
                 records: list[EnrichedArticle | DeadLetter], letters: list[DeadLetter], run_id: str,
-                clear_letters: bool, source_hashes: dict[str, str]) -> tuple[int, list[DeadLetter], Counter[str]]:
-    """Writes the batch; returns (documents indexed, every input of the batch that failed, seconds per stage)."""
+                clear_letters: bool, source_hashes: dict[str, str],
+                recent: RecentArticles | None) -> tuple[int, list[DeadLetter], Counter[str]]:
+    """Writes the batch; returns (documents indexed, every input of the batch that failed, seconds per stage).
+    Batches run one after another (the flow waits for one before submitting the next): ``recent`` is theirs;
+    None when near-duplicates and stories are off."""
     enriched = {r.origin.label(): r for r in records if isinstance(r, EnrichedArticle)}
     ingested_at = datetime.now(UTC)
     started = time.perf_counter()
-    dedup = dedup_batch(client, index, decisions, enriched, ingested_at)
+    if recent is None:
+        dedup = DedupFields(fields={d.doc_id: {} for d in decisions if d.article.origin.label() in enriched})
+    else:
+        dedup = dedup_batch(client, index, decisions, enriched, ingested_at, recent)
     seconds: Counter[str] = Counter(dedup=time.perf_counter() - started)
     started = time.perf_counter()
     failed = [r for r in records if isinstance(r, DeadLetter)] + letters + dedup.failed
@@ -86,22 +93,24 @@ def index_batch(client: Elasticsearch, index: str, alias: str, decisions: list[D
              for doc_id, fields in dedup.fields.items()}
     actions, origins = index_actions(index, [d for d in decisions if d.doc_id in signed], enriched, extra,
                                      ingested_at)
-    indexed = 0
+    written: set[str] = set()
     for item in bulk_load(client, actions):
         if item.op != "index":
             continue
         if item.ok:
-            indexed += 1
+            written.add(item.doc_id)
         else:
             reason = item.error.split(":")[0] or "index_error"
             failed.append(DeadLetter(origin=origins[item.doc_id], stage="index", reason=reason, detail=item.error))
+    if recent is not None:
+        dedup.remember(recent, ingested_at, written)
     links = near_duplicate_updates(client, index, dedup.near)
     for item in bulk_load(client, links):
         if not item.ok:
             raise RuntimeError(f"could not link near-duplicates: {item.error}")
     write_letters(client, alias, failed, decisions, run_id, clear_letters)
     seconds["index"] += time.perf_counter() - started
-    return indexed, failed, seconds
+    return len(written), failed, seconds
 
 
 def write_letters(client: Elasticsearch, alias: str, failed: list[DeadLetter], decisions: list[Decision],

@@ -6,12 +6,14 @@ worker, each stage is timed, and every input comes back either as the next recor
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import time
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -72,7 +74,15 @@ def enrich_chunk(articles: Sequence[CleanArticle], lineage: Lineage) -> ChunkRes
     for slot, article, outcome in zip(slots, segmented, outcomes, strict=True):
         result.records[slot] = dead_letter(article, outcome, "enrich") if isinstance(outcome, Exception) else outcome
     result.seconds["enrich"] += time.perf_counter() - started
+    release_memory()
     return result
+
+
+def release_memory() -> None:
+    """Hands the chunk's freed heap back to the OS (glibc keeps it otherwise, and a long-lived worker's RSS creeps up
+    with every chunk of large, short-lived objects); a no-op where there is no glibc."""
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 WARM_UP_TEXT = ("The minister said on Tuesday that the talks would continue next week, and that both sides "
@@ -80,12 +90,14 @@ WARM_UP_TEXT = ("The minister said on Tuesday that the talks would continue next
 
 
 def warm_up() -> None:
-    """Loads the models once in each worker so the first chunk does not pay for it."""
+    """Loads spaCy and langdetect once in each worker so the first chunk does not pay for them. Lingua is left to
+    load on first use: it costs ~7 s and ~1 GB per process for Latin-script models, and langdetect's quick look
+    settles most articles without it."""
     from transforms.enrich.entities import load_ner_model
-    from transforms.enrich.language import detect_language, detect_paragraph_languages
+    from transforms.enrich.language_detectors import langdetect_scores
 
     load_ner_model()
-    detect_paragraph_languages([WARM_UP_TEXT], detect_language(WARM_UP_TEXT[:200]))
+    langdetect_scores(WARM_UP_TEXT)
 
 
 def make_pool(workers: int, dask: str | None = None) -> Executor:

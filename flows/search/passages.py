@@ -73,11 +73,10 @@ def sentences_with(marks: Sequence[tuple[int, int]], sentences: Sequence[Sequenc
 
 def _highlight_of(inner: dict[str, Any], text: str) -> tuple[str, list[tuple[int, int]]]:
     """The first highlight whose plain text is the passage itself; offsets are only trusted then."""
-    for field in ("passages.text", "passages.text.std"):
-        for fragment in inner.get("highlight", {}).get(field, []):
-            plain, spans = unmark(fragment)
-            if plain == text:
-                return fragment, spans
+    for fragment in inner.get("highlight", {}).get("passages.text", []):
+        plain, spans = unmark(fragment)
+        if plain == text:
+            return fragment, spans
     return text, []
 
 

@@ -16,7 +16,7 @@ from flows.index.document import to_document
 from tests.unit.test_dedup_near import republished
 from tests.unit.test_stories_seeds import SEEDS, enriched
 from transforms.dedup.near import signature
-from transforms.dedup.stories import candidate_from_article
+from transforms.dedup.stories import candidate_from_article, story_keys, story_terms
 from transforms.models import EnrichedArticle
 
 pytestmark = pytest.mark.integration
@@ -24,8 +24,10 @@ NOW = datetime(2024, 11, 1, tzinfo=UTC)
 
 
 def document(article: EnrichedArticle, doc_id: str, **fields: Any) -> dict[str, Any]:
-    sig = signature(article.body)
-    return {**to_document(article, doc_id, NOW), "minhash": sig.minhash, "lsh_bands": list(sig.bands), **fields}
+    """As the flow writes it: the document plus its signature and story features."""
+    sig, story = signature(article.body), candidate_from_article(article, doc_id, NOW)
+    return {**to_document(article, doc_id, NOW), "minhash": sig.minhash, "lsh_bands": list(sig.bands),
+            "story_keys": story_keys(story), "story_terms": story_terms(story), **fields}
 
 
 def load(es: Elasticsearch, alias: str, docs: dict[str, dict[str, Any]]) -> None:
@@ -73,3 +75,31 @@ def test_a_near_duplicate_follows_its_canonicals_story_even_when_not_retrieved(e
     lone = candidate_from_article(seeds[0].model_copy(update={"entities": [], "body": "Nothing alike at all here."}),
                                   "copy", NOW)
     assert assign_stories(es, test_alias, [lone], near={"copy": "seed-2"}) == {"copy": "story-2"}
+
+
+def test_run_memory_keeps_the_latest_batches_and_the_index_answers_for_the_rest(es: Elasticsearch,
+                                                                               test_alias: str) -> None:
+    from datetime import timedelta
+
+    from flows.dedup.recent import RecentArticles
+    from transforms.dedup.near import IndexedSignature
+
+    setup(es, test_alias)
+    recent = RecentArticles(capacity=4)
+    assert recent.horizon is None and not recent.index_has_older(es, test_alias)  # empty index: nothing to ask
+    seeds = enriched(SEEDS)
+    load(es, test_alias, {"seed-0": document(seeds[0], "seed-0", story_id="s")})
+    assert recent.index_has_older(es, test_alias)  # an earlier run's document, outside memory
+    batches = [NOW + timedelta(minutes=i) for i in range(3)]
+    for i, moment in enumerate(batches):
+        ids = [f"b{i}-{j}" for j in range(2)]
+        recent.add(moment, [IndexedSignature(doc_id, signature(seeds[1].body)) for doc_id in ids],
+                   [candidate_from_article(seeds[1], doc_id, moment) for doc_id in ids])
+    assert recent.horizon == batches[1]  # the first batch left: 6 articles > 4, whole batches go, oldest first
+    same = [("new", signature(seeds[1].body))]
+    assert [s.doc_id for s in recent.near_pool(same)] == ["b1-0", "b1-1", "b2-0", "b2-1"]  # oldest first
+    assert recent.near_pool([("other", signature(seeds[3].body))]) == []
+    pool = recent.story_pool([candidate_from_article(seeds[2], "new", NOW)])
+    assert {c.doc_id for c in pool} == {"b1-0", "b1-1", "b2-0", "b2-1"} and all(not c.counts for c in pool)
+    assert not recent.holds("b0-0") and recent.holds("b2-1")
+    assert recent.index_filter() == [{"range": {"ingested_at": {"lt": batches[1].isoformat()}}}]

@@ -48,9 +48,13 @@ def by_name(es: Elasticsearch, alias: str) -> dict[str, dict]:
     return {Path(h["_source"]["origin"]["path"]).name: {**h["_source"], "_id": h["_id"]} for h in hits}
 
 
+@pytest.mark.parametrize("batch_size, memory", [(256, 4096), (2, 2), (2, 0)],
+                         ids=["all-in-memory", "evicted-to-the-index", "index-only"])
 def test_near_duplicates_stories_and_copies(es: Elasticsearch, prefect_harness: None, alias_env: str,
-                                            corpus: Path) -> None:
-    report = ingest(paths=[str(corpus)], options=IngestOptions(workers=0))
+                                            corpus: Path, batch_size: int, memory: int) -> None:
+    """The same answers whether the earlier articles are still in the run's memory or only in the index."""
+    options = IngestOptions(workers=0, batch_size=batch_size, dedup_memory=memory)
+    report = ingest(paths=[str(corpus)], options=options)
     assert (report.inputs, report.indexed, report.duplicate) == (8, 7, 1)
     docs = by_name(es, alias_env)
     original = docs["001_4a5f8fefb64a7661.txt"]
@@ -91,3 +95,12 @@ def test_the_same_text_under_two_urls_is_one_document(es: Elasticsearch, prefect
     kept = es.search(index=alias_env, size=5)["hits"]["hits"]
     assert len(kept) == 1 and kept[0]["_source"]["url"] == "https://site1.example/nk-troops"
     assert kept[0]["_source"]["duplicates"]["urls"] == ["https://site2.example/nk-troops"]
+
+
+def test_near_duplicates_off_still_removes_exact_copies(es: Elasticsearch, prefect_harness: None, alias_env: str,
+                                                        corpus: Path) -> None:
+    report = ingest(paths=[str(corpus)], options=IngestOptions(workers=0, near_duplicates=False))
+    assert (report.inputs, report.indexed, report.duplicate) == (8, 7, 1)
+    docs = by_name(es, alias_env)
+    assert all("story_id" not in doc and "duplicate_of" not in doc and "lsh_bands" not in doc for doc in docs.values())
+    assert docs["001_4a5f8fefb64a7661.txt"]["duplicates"]["count"] == 1

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from elasticsearch import Elasticsearch
 
-from flows.es.setup import setup
+from flows.es.setup import setup, template_for
 
 pytestmark = pytest.mark.integration
 
@@ -31,3 +33,30 @@ def test_mapping_is_strict(es: Elasticsearch, test_alias: str) -> None:
     setup(es, test_alias)
     refused = es.options(ignore_status=400).index(index=test_alias, document={"stray_field": 1})
     assert refused.meta.status == 400 and "strict" in str(refused.body)
+
+
+def without_story_fields(template: dict) -> dict:
+    template = copy.deepcopy(template)
+    for name in ("story_keys", "story_terms"):
+        del template["template"]["mappings"]["properties"][name]
+    template["_meta"]["version"] -= 1
+    return template
+
+
+def test_a_new_template_version_adds_its_fields_to_the_live_index(es: Elasticsearch, test_alias: str) -> None:
+    es.indices.put_index_template(name=test_alias, **without_story_fields(template_for(test_alias)))
+    es.indices.create(index=f"{test_alias}-v1", aliases={test_alias: {"is_write_index": True}})
+    report = setup(es, test_alias)
+    assert report.created == [f"template {test_alias}", f"mapping of {test_alias}-v1 updated"]
+    properties = es.indices.get_mapping(index=f"{test_alias}-v1")[f"{test_alias}-v1"]["mappings"]["properties"]
+    assert properties["story_keys"]["type"] == "keyword"
+    assert setup(es, test_alias).created == []
+
+
+def test_a_template_change_the_index_cannot_take_says_rebuild(es: Elasticsearch, test_alias: str) -> None:
+    old = without_story_fields(template_for(test_alias))
+    old["template"]["mappings"]["properties"]["story_keys"] = {"type": "integer"}
+    es.indices.put_index_template(name=test_alias, **old)
+    es.indices.create(index=f"{test_alias}-v1", aliases={test_alias: {"is_write_index": True}})
+    with pytest.raises(RuntimeError, match="--rebuild"):
+        setup(es, test_alias)

@@ -156,3 +156,15 @@ def test_quick_look_decides_long_clear_text_and_defers_on_a_declared_mismatch() 
     long_english = " ".join([ENGLISH_PARAGRAPH] * 4)
     assert detect_language(long_english).method == "langdetect"
     assert detect_language(long_english, declared="de").method != "langdetect"
+
+
+def test_a_short_clear_article_is_settled_by_the_quick_look_a_sentence_is_not() -> None:
+    from transforms.enrich.article import detect_languages
+    from transforms.models import Origin, SegmentedArticle
+
+    brief = (ENGLISH_PARAGRAPH + " " + ENGLISH_PARAGRAPH)[:320]
+    assert 200 < len(brief) <= 500
+    article = SegmentedArticle.model_construct(body=brief, declared_language=None, paragraphs=[],
+                                               origin=Origin(path="brief.txt"))
+    assert detect_languages(article)[0].method == "langdetect"  # the article path: langdetect alone when certain
+    assert detect_language(brief).method != "langdetect"  # the sentence path: both detectors decide

@@ -83,3 +83,21 @@ def test_a_single_link_does_not_chain_unrelated_articles_into_one_story() -> Non
 def test_a_re_enriched_article_keeps_its_story() -> None:
     indexed = [candidate("same", QUAKE_A, QUAKE, story="story-7")]
     assert assign_batch([candidate("same", BUDGET_A, BUDGET)], indexed) == {"same": "story-7"}
+
+
+def test_stored_features_rebuild_the_candidate_without_the_body() -> None:
+    original = candidate("a", QUAKE_A, QUAKE, story="story-1")
+    details = [{"name": name, "type": kind, "count": count} for name, kind, count in QUAKE]
+    source = {"story_terms": stories.story_terms(original), "entity_details": details, "ingested_at": NOW.isoformat(),
+              "story_id": "s"}
+    rebuilt = stories.candidate_from_source("a", source)
+    assert rebuilt is not None and rebuilt.story_id == "s" and rebuilt.time == NOW
+    assert rebuilt.terms == original.terms and rebuilt.entities == original.entities
+    assert "aftershock" in source["story_terms"].split()
+    assert stories.candidate_from_source("old", {"body": QUAKE_A, "ingested_at": NOW.isoformat()}) is None
+
+
+def test_story_keys_are_the_blocking_keys_entities_and_terms() -> None:
+    keys = stories.story_keys(candidate("a", QUAKE_A, QUAKE))
+    assert {"e:Sulawesi", "e:Red Cross", "t:aftershock"} <= set(keys) and keys == sorted(keys)
+    assert len(keys) <= stories.QUERY_ENTITIES + stories.QUERY_TERMS

@@ -24,10 +24,10 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from transforms.models import EnrichedArticle
@@ -41,6 +41,7 @@ TYPE_WEIGHTS = {"location": 0.5, "group": 0.5}
 QUERY_ENTITIES = 12
 QUERY_TERMS = 12
 MIN_SHARED_KEYS = 2  # of those salient entities and terms, for two articles to be compared at all
+NEARBY = 20  # articles scored per new article, the most specific matches first
 MIN_TERM_LETTERS = 3
 
 # Words of reporting that every news text uses whatever its event, in English (the default language).
@@ -63,6 +64,13 @@ class StoryCandidate:
     entities: Mapping[str, float] = field(default_factory=dict)
     terms: Mapping[str, float] = field(default_factory=dict)
     story_id: str | None = None  # known for indexed articles
+    counts: Mapping[str, int] = field(default_factory=dict, compare=False)  # content words: what is stored
+
+    @cached_property
+    def keys(self) -> tuple[str, ...]:
+        """The blocking keys (see ``story_keys``), computed once: assignment and lookup ask for them often."""
+        return tuple(sorted({"e:" + name for name in self.query_entities()}
+                            | {"t:" + term for term in self.query_terms()}))
 
     def query_entities(self) -> list[str]:
         """The most salient entity names (original spelling, as stored in ``entity_names``)."""
@@ -107,8 +115,13 @@ def entity_weights(entities: Iterable[tuple[str, str, int]]) -> dict[str, float]
 
 def build_candidate(doc_id: str, time: datetime, text: str, entities: Iterable[tuple[str, str, int]],
                     language: str = "en", story_id: str | None = None) -> StoryCandidate:
-    terms = {word: 1.0 + math.log(count) for word, count in content_words(text, language).items()}
-    return StoryCandidate(doc_id, _aware(time), unit(entity_weights(entities)), unit(terms), story_id)
+    return candidate_from_counts(doc_id, time, content_words(text, language), entities, story_id)
+
+
+def candidate_from_counts(doc_id: str, time: datetime, counts: Mapping[str, int],
+                          entities: Iterable[tuple[str, str, int]], story_id: str | None = None) -> StoryCandidate:
+    terms = {word: 1.0 + math.log(count) for word, count in counts.items()}
+    return StoryCandidate(doc_id, _aware(time), unit(entity_weights(entities)), unit(terms), story_id, dict(counts))
 
 
 def _aware(moment: datetime) -> datetime:
@@ -122,14 +135,31 @@ def candidate_from_article(article: EnrichedArticle, doc_id: str, ingested_at: d
     return build_candidate(doc_id, article.published_at or ingested_at, text, entities, article.language.code)
 
 
-def candidate_from_source(doc_id: str, source: Mapping[str, Any]) -> StoryCandidate:
-    """The same candidate rebuilt from an indexed document (``_source`` of a hit)."""
-    title, body = source.get("title"), source.get("body") or ""
-    text = f"{title}\n\n{body}" if title else body
-    entities = [(e["name"], e["type"], e["count"]) for e in source.get("entity_details") or []]
+def story_terms(candidate: StoryCandidate) -> str:
+    """The content words as stored on the document (``story_terms``: "word word:2 …", a count only above 1), so an
+    indexed article takes part in later story assignments without its body being fetched and tokenised again.
+    Entities need nothing extra: ``entity_details`` holds name, type and count."""
+    return " ".join(w if n == 1 else f"{w}:{n}" for w, n in sorted(candidate.counts.items()))
+
+
+def parse_story_terms(text: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for item in text.split():
+        word, _, count = item.partition(":")
+        counts[word] = int(count) if count.isdigit() else 1
+    return counts
+
+
+def candidate_from_source(doc_id: str, source: Mapping[str, Any]) -> StoryCandidate | None:
+    """The candidate of an indexed document (``_source`` of a hit); None when it has no stored ``story_terms``
+    (indexed before the field existed: it is re-enriched by the next run, the pipeline version having changed)."""
+    text = source.get("story_terms")
+    if not isinstance(text, str):
+        return None
     moment = source.get("published_at") or source.get("ingested_at") or "1970-01-01T00:00:00+00:00"
-    return build_candidate(doc_id, datetime.fromisoformat(moment), text, entities,
-                           source.get("language") or "en", source.get("story_id") or doc_id)
+    entities = [(e["name"], e["type"], e["count"]) for e in source.get("entity_details") or []]
+    return candidate_from_counts(doc_id, datetime.fromisoformat(moment), parse_story_terms(text), entities,
+                                 source.get("story_id") or doc_id)
 
 
 def unit(weights: Mapping[str, float]) -> dict[str, float]:
@@ -176,8 +206,27 @@ def best_story(candidate: StoryCandidate, nearby: Iterable[StoryCandidate],
     return None
 
 
-def _keys(candidate: StoryCandidate) -> set[str]:
-    return {"e:" + name for name in candidate.query_entities()} | {"t:" + term for term in candidate.query_terms()}
+def story_keys(candidate: StoryCandidate) -> list[str]:
+    """Blocking keys, stored in ``story_keys``: two articles are compared only when they share
+    ``MIN_SHARED_KEYS`` of them, in a batch and in the index lookup alike."""
+    return list(candidate.keys)
+
+
+def nearest(keys: Iterable[str], postings: Mapping[str, Collection[int]], total: int) -> list[int]:
+    """The ``NEARBY`` earlier articles (their numbers in ``postings``, out of ``total``) sharing at least
+    ``MIN_SHARED_KEYS`` keys, ranked by the summed rarity of the keys they share (as the index lookup ranks by
+    BM25): a key every other article has ("UK", "government") says little. Bounded, so that scoring costs the same
+    whether the pool is 10 articles or 10,000."""
+    shared: Counter[int] = Counter()
+    weight: Counter[int] = Counter()
+    for key in keys:
+        found = postings.get(key, ())
+        rarity = math.log(1.0 + total / len(found)) if found else 0.0
+        for i in found:
+            shared[i] += 1
+            weight[i] += rarity
+    ranked = sorted((i for i, count in shared.items() if count >= MIN_SHARED_KEYS), key=lambda i: (-weight[i], i))
+    return ranked[:NEARBY]
 
 
 def assign_batch(batch: Sequence[StoryCandidate], indexed: Sequence[StoryCandidate],
@@ -199,14 +248,13 @@ def assign_batch(batch: Sequence[StoryCandidate], indexed: Sequence[StoryCandida
         members.setdefault(candidate.story_id or candidate.doc_id, []).append(candidate)
 
     for other in indexed:
-        remember(other, _keys(other))
+        remember(other, set(story_keys(other)))
     stories = {c.doc_id: c.story_id for c in indexed if c.story_id}
     for candidate in batch:
-        keys = _keys(candidate)
+        keys = set(story_keys(candidate))
         story = stories.get(candidate.doc_id) or stories.get(near.get(candidate.doc_id, ""))
         if story is None:
-            shared = Counter(i for key in keys for i in postings.get(key, ()))
-            nearby = (seen[i] for i, count in sorted(shared.items()) if count >= MIN_SHARED_KEYS)
+            nearby = [seen[i] for i in nearest(keys, postings, len(seen))]
             found = best_story(candidate, nearby, members)
             story = found[0] if found else candidate.doc_id
         assigned[candidate.doc_id] = stories[candidate.doc_id] = story

@@ -12,13 +12,13 @@ from spacy.language import Language
 
 from transforms.enrich.dates import find_date_mentions
 from transforms.enrich.entities import COVERED_LANGUAGES, canonicalise, model_label, recognise
-from transforms.enrich.language import detect_language, detect_paragraph_languages
+from transforms.enrich.language import ARTICLE_QUICK_LOOK_FROM, detect_language, detect_paragraph_languages
 from transforms.errors import RejectedArticle
 from transforms.models import EnrichedArticle, Entity, LanguageGuess, Lineage, SegmentedArticle
 
 
 def detect_languages(article: SegmentedArticle) -> tuple[LanguageGuess, list[LanguageGuess]]:
-    language = detect_language(article.body, article.declared_language)
+    language = detect_language(article.body, article.declared_language, quick_from=ARTICLE_QUICK_LOOK_FROM)
     paragraphs = [article.body[p.start : p.end] for p in article.paragraphs]
     return language, detect_paragraph_languages(paragraphs, language)
 

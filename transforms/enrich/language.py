@@ -59,12 +59,19 @@ PARAGRAPH_MIN_CHARS = 80
 """Shorter paragraphs (captions, bylines, one-liners) keep the article's language."""
 PARAGRAPH_SWITCH_PROBABILITY = 0.9
 PARAGRAPH_CONFIRM_PROBABILITY = 0.999
-"""langdetect alone (the cheaper detector) may confirm the article's language; only doubt runs both."""
+PARAGRAPH_KEEP_PROBABILITY = 0.5
+"""langdetect alone (the cheaper detector) may confirm the article's language: when it is sure, or when the
+article's language is its first choice, since a switch needs ``PARAGRAPH_SWITCH_PROBABILITY`` for another language
+anyway. Only a paragraph langdetect places elsewhere pays for both detectors (and lingua's models)."""
 PROSE_LOWERCASE_SHARE = 0.3
 """Below this share of lowercase words a paragraph is a list of names (a team line-up), not prose."""
 
 QUICK_LOOK_CHARS = 300
 QUICK_LOOK_PROBABILITY = 0.9999
+ARTICLE_QUICK_LOOK_FROM = 200
+"""A whole article body (a news brief of a few sentences) may be settled by the quick look from this length: its
+certainty rule is the same, and lingua's models (~7 s and ~1 GB per process to load) are then left for the texts
+that need them. Sentences and paragraphs keep ``FIRST_LOOK_CHARS``."""
 CONFUSABLE = frozenset({"bs", "hr", "sr", "mk", "id", "ms", "nb", "nn", "no", "da", "gl", "ca", "sk", "cs"})
 """Languages with a close sibling: the quick look never decides them alone."""
 STOPWORD_SHARE = 0.3
@@ -153,11 +160,12 @@ def quick_look(text: str, prior: str | None) -> LanguageGuess | None:
     return LanguageGuess(code=code, probability=round(scores[code], 6), method="langdetect")
 
 
-def detect_language(text: str, declared: str | None = None) -> LanguageGuess:
-    """Best guess for one text; ``und`` (or the declared language) when the text carries no evidence."""
+def detect_language(text: str, declared: str | None = None, quick_from: int = FIRST_LOOK_CHARS) -> LanguageGuess:
+    """Best guess for one text; ``und`` (or the declared language) when the text carries no evidence. Texts longer
+    than ``quick_from`` characters may be settled by the quick look."""
     prior = normalise_code(declared)
     text = text or ""
-    if len(text) > FIRST_LOOK_CHARS and (quick := quick_look(text, prior)):
+    if len(text) > quick_from and (quick := quick_look(text, prior)):
         return quick
     if len(text) > FIRST_LOOK_CHARS:
         first = decide(sample(text, FIRST_LOOK_CHARS), prior)
@@ -221,8 +229,10 @@ def paragraph_language(paragraph: str, article: LanguageGuess) -> LanguageGuess:
         return inherited
     if written_in(paragraph, article.code):
         return LanguageGuess(code=article.code, probability=article.probability, method="stopwords")
-    confirmed = langdetect_scores(sample(paragraph, FIRST_LOOK_CHARS)).get(article.code, 0.0)
-    if confirmed >= PARAGRAPH_CONFIRM_PROBABILITY:
+    scores = langdetect_scores(sample(paragraph, FIRST_LOOK_CHARS))
+    confirmed = scores.get(article.code, 0.0)
+    if confirmed >= PARAGRAPH_CONFIRM_PROBABILITY or (scores and max(scores, key=scores.__getitem__) == article.code
+                                                        and confirmed >= PARAGRAPH_KEEP_PROBABILITY):
         return LanguageGuess(code=article.code, probability=round(confirmed, 6), method="langdetect")
     guess = detect_language(paragraph, declared=article.code)
     if guess.code not in (article.code, "und") and guess.probability >= PARAGRAPH_SWITCH_PROBABILITY:
