@@ -274,6 +274,7 @@ def user_message(exc: Exception) -> str | None:
     from flows.es.client import Unreachable
     from flows.es.install import InstallError
     from flows.es.node import NodeError
+    from flows.es.setup import MappingConflict
     from flows.ingest.budget import ErrorBudgetExceeded
     from flows.search.query import BadFilter
 
@@ -282,7 +283,8 @@ def user_message(exc: Exception) -> str | None:
     if isinstance(exc, EsConnectionError):
         return ("Elasticsearch became unreachable during the run. Documents written so far are kept; run the same "
                 "command again to finish (inputs already indexed are skipped as unchanged).")
-    if isinstance(exc, Unreachable | InstallError | NodeError | BadFilter | UsageError | ErrorBudgetExceeded):
+    if isinstance(exc, Unreachable | InstallError | NodeError | BadFilter | UsageError | ErrorBudgetExceeded
+                  | MappingConflict):
         return str(exc)
     return None
 

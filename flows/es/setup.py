@@ -72,6 +72,21 @@ def put_template(client: Elasticsearch, alias: str) -> bool:
     return True
 
 
+def template_version() -> int:
+    return int(load_template()["template"]["mappings"]["_meta"]["version"])
+
+
+def index_version(client: Elasticsearch, index: str) -> int | None:
+    """The template version the live index's mapping was made or last updated from (``_meta.version``)."""
+    mappings = client.indices.get_mapping(index=index)[index]["mappings"]
+    version = (mappings.get("_meta") or {}).get("version")
+    return int(version) if version is not None else None
+
+
+class MappingConflict(RuntimeError):
+    """The live index cannot take the new template version in place; a rebuild can."""
+
+
 def update_mapping(client: Elasticsearch, index: str) -> None:
     """A new template version adds fields; the index behind the alias takes them in place (Elasticsearch accepts
     new fields on a live index). A change it cannot take (a field's type) needs ``newsindex run --rebuild``."""
@@ -79,8 +94,10 @@ def update_mapping(client: Elasticsearch, index: str) -> None:
     try:
         client.indices.put_mapping(index=index, **mappings)
     except BadRequestError as exc:
-        raise RuntimeError(f"The mapping of {index} cannot take the new template version in place "
-                           f"({exc.message}); run `newsindex run --rebuild PATHS` to build a new index.") from exc
+        reason = exc.body.get("error", {}).get("reason", exc.message) if isinstance(exc.body, dict) else exc.message
+        raise MappingConflict(f"The index {index} cannot take template version {load_template()['_meta']['version']} "
+                              f"in place ({' '.join(reason.split())}): run `newsindex run --rebuild PATH...` to build "
+                              f"a new index from the sources.") from exc
 
 
 def create_index(client: Elasticsearch, name: str) -> None:
@@ -88,14 +105,14 @@ def create_index(client: Elasticsearch, name: str) -> None:
     client.indices.create(index=name)
 
 
-def setup(client: Elasticsearch, alias: str) -> SetupReport:
-    """Idempotent: a second call creates nothing."""
+def setup(client: Elasticsearch, alias: str, upgrade: bool = True) -> SetupReport:
+    """Idempotent: a second call creates nothing. ``upgrade`` off (a rebuild, which makes a new index anyway)
+    leaves the live index's mapping as it is."""
     report = SetupReport(template=alias, index="", alias=alias)
-    changed = put_template(client, alias)
-    if changed:
+    if put_template(client, alias):
         report.created.append(f"template {alias}")
     target = alias_target(client, alias)
-    if changed and target is not None:
+    if target is not None and upgrade and index_version(client, target) != template_version():
         update_mapping(client, target)
         report.created.append(f"mapping of {target} updated")
     if target is None:

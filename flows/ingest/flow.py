@@ -110,7 +110,7 @@ def ingest(paths: list[str], options: IngestOptions | None = None) -> RunReport:
     settings = Settings()
     alias = settings.index
     client = connect_checked(settings)  # fails fast, before anything is recorded as done
-    setup(client, alias)
+    setup(client, alias, upgrade=not options.rebuild)
     deadletters.ensure_store(client, alias)
     target = lifecycle.start_rebuild(client, alias) if options.rebuild else alias
     roots = [str(Path(p).resolve()) for p in paths]
