@@ -17,6 +17,7 @@ import json
 import time
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -70,7 +71,7 @@ def run(docs: list[tuple[str, dict]]) -> tuple[dict[str, float], dict[str, str]]
         found = stories.assign_batch(candidates, pool)
         seconds["story_match"] += time.perf_counter() - began
         assigned.update(found)
-        indexed += [stories.StoryCandidate(c.doc_id, c.time, c.entities, c.terms, found[c.doc_id]) for c in candidates]
+        indexed += [replace(c, story_id=found[c.doc_id]) for c in candidates]
     return dict(seconds), assigned
 
 

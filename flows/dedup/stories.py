@@ -41,13 +41,11 @@ def candidate_query(candidate: StoryCandidate, filters: Sequence[Mapping[str, An
 
 
 def fetch_candidates(client: Elasticsearch, alias: str, batch: Sequence[StoryCandidate],
-                     also: Sequence[str] = (), filters: Sequence[Mapping[str, Any]] = (),
-                     search: bool = True) -> list[StoryCandidate]:
-    """One msearch for the articles of the batch that need a story (unless ``search`` is off: the index holds
-    nothing the run's memory does not), plus an mget of ``also`` (canonicals of near-duplicates, whose story those
-    take), deduplicated. Hits carry ``story_terms``, not the body."""
+                     also: Sequence[str] = (), filters: Sequence[Mapping[str, Any]] = ()) -> list[StoryCandidate]:
+    """One msearch for the articles of the batch that need a story, plus an mget of ``also`` (canonicals of
+    near-duplicates, whose story those take), deduplicated. Hits carry ``story_terms``, not the body."""
     searches: list[dict[str, Any]] = []
-    for candidate in batch if search else ():
+    for candidate in batch:
         if len(story_keys(candidate)) >= MIN_SHARED_KEYS:
             searches += [{"index": alias}, candidate_query(candidate, filters)]
     hits: dict[str, Mapping[str, Any]] = {}
@@ -64,14 +62,13 @@ def fetch_candidates(client: Elasticsearch, alias: str, batch: Sequence[StoryCan
     return [candidate for candidate in rebuilt if candidate is not None]
 
 
-def assign_stories(client: Elasticsearch, alias: str, batch: Sequence[StoryCandidate],
-                   near: Mapping[str, str] | None = None, recent: RecentArticles | None = None,
-                   search: bool = True) -> dict[str, str]:
+def assign_stories(client: Elasticsearch | None, alias: str, batch: Sequence[StoryCandidate],
+                   near: Mapping[str, str] | None = None, recent: RecentArticles | None = None) -> dict[str, str]:
     """doc id → story id for every article of the batch (its own id when it starts a story).
 
     ``near`` (doc id → canonical id, from ``find_near_duplicates``) puts a near-duplicate in its canonical's story;
     ``recent`` is the run's memory of its latest articles: they are looked up there, the index only for the rest
-    (``search`` off: the index holds nothing else). What the index is asked must be searchable: refreshed since it
+    (``client`` None: the index holds nothing else). What the index is asked must be searchable: refreshed since it
     was written."""
     if not batch:
         return {}
@@ -81,5 +78,5 @@ def assign_stories(client: Elasticsearch, alias: str, batch: Sequence[StoryCandi
     searching = [candidate for candidate in batch if candidate.doc_id not in near]
     canonicals = sorted(c for c in set(near.values()) if recent is None or not recent.holds(c))
     filters = recent.index_filter() if recent is not None else []
-    indexed = fetch_candidates(client, alias, searching, canonicals, filters, search)
+    indexed = fetch_candidates(client, alias, searching, canonicals, filters) if client is not None else []
     return assign_batch(batch, [*(c for c in indexed if c.doc_id not in held), *pool], near)

@@ -95,7 +95,7 @@ def update_mapping(client: Elasticsearch, index: str) -> None:
         client.indices.put_mapping(index=index, **mappings)
     except BadRequestError as exc:
         reason = exc.body.get("error", {}).get("reason", exc.message) if isinstance(exc.body, dict) else exc.message
-        raise MappingConflict(f"The index {index} cannot take template version {load_template()['_meta']['version']} "
+        raise MappingConflict(f"The index {index} cannot take template version {template_version()} "
                               f"in place ({' '.join(reason.split())}): run `newsindex run --rebuild PATH...` to build "
                               f"a new index from the sources.") from exc
 
@@ -112,7 +112,7 @@ def setup(client: Elasticsearch, alias: str, upgrade: bool = True) -> SetupRepor
     if put_template(client, alias):
         report.created.append(f"template {alias}")
     target = alias_target(client, alias)
-    if target is not None and upgrade and index_version(client, target) != template_version():
+    if target is not None and upgrade and (index_version(client, target) or 0) < template_version():
         update_mapping(client, target)
         report.created.append(f"mapping of {target} updated")
     if target is None:

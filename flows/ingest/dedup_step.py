@@ -58,21 +58,19 @@ def signatures(decisions: Sequence[Decision], enriched: Mapping[str, EnrichedArt
 
 def dedup_batch(client: Elasticsearch, index: str, decisions: Sequence[Decision],
                 enriched: Mapping[str, EnrichedArticle], ingested_at: datetime,
-                recent: RecentArticles | None = None) -> DedupFields:
+                recent: RecentArticles) -> DedupFields:
     """Near-duplicates and stories of a batch, against the run's memory (``recent``) and the index beyond it."""
-    recent = recent if recent is not None else RecentArticles(capacity=0)
     result = DedupFields()
     signed = signatures(decisions, enriched, result)
     if not signed:
         return result
-    use_index = recent.index_has_older(client, index)
+    asked = client if recent.index_has_older(client, index) else None  # None: memory holds all there is
     replaced = {old for d in decisions for old in d.replaces}
-    filters = recent.index_filter()
     batch = [(doc_id, sig) for doc_id, sig, _ in signed]
-    result.near = find_near_duplicates(client if use_index else None, index, batch, exclude=replaced,
-                                       recent=recent.near_pool(batch), filters=filters)
+    result.near = find_near_duplicates(asked, index, batch, exclude=replaced, recent=recent.near_pool(batch),
+                                       filters=recent.index_filter())
     candidates = [candidate_from_article(article, doc_id, ingested_at) for doc_id, _, article in signed]
-    stories = assign_stories(client, index, candidates, result.near, recent, use_index)
+    stories = assign_stories(asked, index, candidates, result.near, recent)
     for (doc_id, sig, _), candidate in zip(signed, candidates, strict=True):
         result.fields[doc_id] = {"minhash": sig.minhash, "lsh_bands": list(sig.bands), "story_id": stories[doc_id],
                                  "story_keys": story_keys(candidate), "story_terms": story_terms(candidate),

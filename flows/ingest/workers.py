@@ -16,6 +16,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from flows.index.deadletters import DeadLetter
 from transforms.errors import RejectedArticle
@@ -82,7 +83,12 @@ def release_memory() -> None:
     """Hands the chunk's freed heap back to the OS (glibc keeps it otherwise, and a long-lived worker's RSS creeps up
     with every chunk of large, short-lived objects); a no-op where there is no glibc."""
     with suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+        libc().malloc_trim(0)
+
+
+@cache
+def libc() -> ctypes.CDLL:
+    return ctypes.CDLL("libc.so.6")
 
 
 WARM_UP_TEXT = ("The minister said on Tuesday that the talks would continue next week, and that both sides "
@@ -109,7 +115,7 @@ def make_pool(workers: int, dask: str | None = None) -> Executor:
     indexing stay in the flow process.
     """
     if dask:
-        return dask_executor(dask, workers)
+        return DaskExecutor(dask, workers)
     if workers <= 0:
         return ThreadPoolExecutor(max_workers=1)
     context = multiprocessing.get_context("forkserver")
@@ -138,10 +144,6 @@ class DaskExecutor(Executor):
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
-
-
-def dask_executor(address: str, workers: int) -> Executor:
-    return DaskExecutor(address, workers)
 
 
 def default_workers() -> int:

@@ -18,4 +18,5 @@ def test_flow_runs_on_a_local_dask_cluster(es: Elasticsearch, prefect_harness: N
     assert (report.inputs, report.indexed, report.dead_lettered) == (5, 5, 0)
     assert "enrich" in report.stage_seconds
     docs = es.search(index=alias_env, size=10)["hits"]["hits"]
+    assert len(docs) == 5
     assert all(d["_source"]["entities_status"] == "ok" and d["_source"]["passages"] for d in docs)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,15 +21,10 @@ from prefect.deployments import run_deployment
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from flows.ingest.schedule import DEPLOYMENT_NAME
+from tests.integration.second_node import free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.flow]
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from elasticsearch import Elasticsearch
 
 from flows.es import node
 from flows.es.client import Unreachable
+from flows.index.deadletters import deadletter_index
 from flows.ingest.flow import IngestOptions, ingest
 from flows.settings import Settings
 from tests.conftest import drop_alias_family
@@ -188,13 +189,19 @@ HOSTILE = ['"', "\\", "{{query}}", '"}}, "size": 10000, "x": {{', "*:*", "((coun
 
 
 def test_cli_search_survives_hostile_text_and_stays_inside_the_alias(
-        secured: Secured, api_key_run: tuple[subprocess.CompletedProcess[str], dict[str, Any]]) -> None:
+        secured: Secured, api_key_run: tuple[subprocess.CompletedProcess[str], dict[str, Any]],
+        es: Elasticsearch) -> None:
     for text in HOSTILE:
         done = secured.cli(f"search {text[:10]}", "search", text, "--json", "--size", "100")
         assert done.returncode == 0, (text[:40], done.stderr[-1500:])
         result = json.loads(done.stdout)
         assert result["total"] <= 2 and all(h["origin"]["path"].startswith(str(secured.folder)) for h in result["hits"])
+    store = deadletter_index(secured.alias)
+    stored = es.count(index=store, query={"match_phrase": {"detail": "NUL bytes"}})["count"]
+    assert stored >= 1  # the phrase is there to be found, in the dead-letter store
+    assert store not in es.indices.get_alias(name=secured.alias)  # which is not behind the alias
     letters = secured.cli("search dead letter detail", "search", "NUL bytes", "--json")
+    assert letters.returncode == 0, letters.stderr[-1500:]
     assert json.loads(letters.stdout)["total"] == 0  # the dead-letter index is not behind the alias
     path = str(secured.folder / "05100.txt")
     for text in (f'origin.path:"{path}"', f"origin.key:{path}", f"_index:{secured.alias}-deadletter"):
@@ -228,11 +235,8 @@ def test_the_documented_least_privilege_keys_can_ingest_and_search(
             patch.setenv("ES_API_KEY", ingest_key)
             report = ingest(paths=[str(tmp_path)], options=IngestOptions(workers=0))
         assert (report.indexed, report.accounted) == (2, True)
-        secured.alias, saved = alias, secured.alias
-        try:
-            found = secured.cli("least-privilege search", "search", "report", "--json", ES_API_KEY=search_key)
-        finally:
-            secured.alias = saved
+        found = secured.cli("least-privilege search", "search", "report", "--json", NEWSINDEX_INDEX=alias,
+                            ES_API_KEY=search_key)
         assert found.returncode == 0 and json.loads(found.stdout)["total"] == 2, found.stderr[-1500:]
     finally:
         drop_alias_family(es, alias)

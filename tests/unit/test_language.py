@@ -156,6 +156,7 @@ def test_quick_look_decides_long_clear_text_and_defers_on_a_declared_mismatch() 
     long_english = " ".join([ENGLISH_PARAGRAPH] * 4)
     assert detect_language(long_english).method == "langdetect"
     assert detect_language(long_english, declared="de").method != "langdetect"
+    assert detect_language(long_english, declared="de").code == "en"  # deferred to both detectors, still English
 
 
 def test_a_short_clear_article_is_settled_by_the_quick_look_a_sentence_is_not() -> None:
@@ -168,3 +169,4 @@ def test_a_short_clear_article_is_settled_by_the_quick_look_a_sentence_is_not() 
                                                origin=Origin(path="brief.txt"))
     assert detect_languages(article)[0].method == "langdetect"  # the article path: langdetect alone when certain
     assert detect_language(brief).method != "langdetect"  # the sentence path: both detectors decide
+    assert detect_language(brief).method == "lingua+langdetect" and detect_language(brief).code == "en"
