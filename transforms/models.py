@@ -10,7 +10,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 InputFormat = Literal["text", "html", "json"]
 EntityType = Literal["person", "organization", "location", "group", "event", "product", "work", "law"]
@@ -18,10 +20,38 @@ DateMentionType = Literal["date", "time", "duration", "set"]
 Granularity = Literal["time", "day", "week", "month", "season", "quarter", "half", "year", "decade", "century"]
 
 
+def encodable(text: str) -> str:
+    """Text that UTF-8, JSON, hashes and logs all accept: a surrogate pair written as two escapes becomes its
+    character, a lone surrogate (half an emoji cut by a scraper, a file name's undecodable byte) becomes U+FFFD."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def encodable_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return encodable(value)
+    if isinstance(value, list | tuple):
+        return type(value)(encodable_value(v) for v in value)
+    if isinstance(value, dict):
+        return {encodable_value(k): encodable_value(v) for k, v in value.items()}
+    return value
+
+
 class Record(BaseModel):
-    """Frozen, so a stage cannot mutate what it was given; it builds the next model instead."""
+    """Frozen, so a stage cannot mutate what it was given; it builds the next model instead.
+
+    Every string a record holds is encodable: the guarantee is made here, once, for every stage's model, so no
+    later step (a hash, a query to the index, a log line) can fail on a string a source handed in."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _encodable(cls, value: Any) -> Any:
+        return encodable_value(value)
 
 
 class Origin(Record):
@@ -48,6 +78,8 @@ class RawArticle(Record):
     authors: list[str] = Field(default_factory=list)
     language: str | None = Field(default=None, description="Language as declared by the source.")
     ignored_fields: int = Field(default=0, description="Unknown JSON keys that were dropped.")
+    notes: list[str] = Field(default_factory=list, description=(
+        "What the reader dropped or repaired, e.g. 'url: javascript: scheme dropped'; carried to the document."))
 
 
 class CleanArticle(Record):
@@ -68,6 +100,7 @@ class CleanArticle(Record):
     )
     removed_lines: int = Field(default=0, description="Boilerplate lines dropped by the cleaner.")
     content_hash: str = Field(description="sha256 of the normalised title and body: the exact-duplicate key.")
+    notes: list[str] = Field(default_factory=list, description="What reading and cleaning dropped or repaired.")
 
 
 class Span(Record):

@@ -13,20 +13,9 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 from elasticsearch.helpers import scan
-from pydantic import BaseModel, ConfigDict
-
 from flows.es.setup import template_for
-from transforms.errors import Stage
+from transforms.errors import Failure
 from transforms.models import Origin
-
-
-class DeadLetter(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    origin: Origin
-    stage: Stage
-    reason: str
-    detail: str = ""
 
 
 def deadletter_index(alias: str) -> str:
@@ -44,12 +33,12 @@ def ensure_store(client: Elasticsearch, alias: str) -> None:
         client.options(ignore_status=400).indices.create(index=index)
 
 
-def record_actions(letters: Iterable[DeadLetter], alias: str, run_id: str) -> Iterator[dict[str, Any]]:
+def record_actions(letters: Iterable[Failure], alias: str, run_id: str) -> Iterator[dict[str, Any]]:
     now = datetime.now(UTC).isoformat()
     for letter in letters:
         yield {"_op_type": "index", "_index": deadletter_index(alias), "_id": deadletter_id(letter.origin),
                "_source": {"origin": letter.origin.model_dump(), "stage": letter.stage, "reason": letter.reason,
-                           "detail": letter.detail[:4000], "run_id": run_id, "failed_at": now}}
+                           "detail": letter.detail, "run_id": run_id, "failed_at": now}}
 
 
 def clear_actions(origins: Iterable[Origin], alias: str) -> Iterator[dict[str, Any]]:
@@ -58,10 +47,10 @@ def clear_actions(origins: Iterable[Origin], alias: str) -> Iterator[dict[str, A
         yield {"_op_type": "delete", "_index": deadletter_index(alias), "_id": deadletter_id(origin)}
 
 
-def list_letters(client: Elasticsearch, alias: str) -> list[DeadLetter]:
+def list_letters(client: Elasticsearch, alias: str) -> list[Failure]:
     index = deadletter_index(alias)
     if not client.indices.exists(index=index):
         return []
     hits = scan(client, index=index, query={"query": {"match_all": {}}, "sort": ["_doc"]})
-    letters = [DeadLetter(**{k: hit["_source"][k] for k in ("origin", "stage", "reason", "detail")}) for hit in hits]
+    letters = [Failure(**{k: hit["_source"][k] for k in ("origin", "stage", "reason", "detail")}) for hit in hits]
     return sorted(letters, key=lambda letter: (letter.origin.path, letter.origin.line or 0))

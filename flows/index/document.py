@@ -8,6 +8,10 @@ from typing import Any
 
 from transforms.models import EnrichedArticle
 
+# The shape of the document built here: bump it in review when a field is added, removed or computed otherwise, so
+# that documents built the old way are built again (``flows/version.py``).
+DOCUMENT_VERSION = 2  # 2: notes
+
 # Bodies in these languages also go to a field analysed for that language (English is the body's own analysis).
 LANGUAGE_FIELDS = frozenset({"de", "fr", "es", "it", "nl", "pt", "ru"})
 
@@ -62,4 +66,5 @@ def to_document(article: EnrichedArticle, doc_id: str, ingested_at: datetime | N
                    "format": article.format, "encoding": article.encoding},
         "lineage": article.lineage.model_dump(),
         "removed_lines": article.removed_lines,
+        "notes": article.notes,
     }

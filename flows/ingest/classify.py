@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal
 
 from elasticsearch import Elasticsearch
@@ -28,19 +29,71 @@ class Decision:
     verdict: Verdict
     replaces: list[str] = field(default_factory=list)  # ids of this origin's outdated documents
     carried: dict[str, Any] = field(default_factory=dict)
+    # duplicate: the kept document is being written by this run; the verdict stands only once it is written
+    provisional: bool = False
+
+
+@dataclass(frozen=True)
+class Copy:
+    """What a copy adds to the kept document: its input, and the metadata the kept one may lack."""
+
+    label: str
+    url: str | None = None
+    source: str | None = None
+    published_at: datetime | None = None
+    published_at_source: str | None = None
+    authors: tuple[str, ...] = ()
+    title: str | None = None
+
+    @classmethod
+    def of(cls, article: CleanArticle) -> Copy:
+        return cls(article.origin.label(), article.url, article.source, article.published_at,
+                   article.published_at_source, tuple(article.authors), article.title)
 
 
 @dataclass
 class RunMemory:
-    """What this run has already seen: the first origin per id, so later copies are duplicates of it."""
+    """What this run has decided so far.
 
-    first_origin: dict[str, str] = field(default_factory=dict)
-    kept_by_hash: dict[str, str] = field(default_factory=dict)
+    A duplicate is only a duplicate of a document that was written: while the kept copy's write is pending, its
+    copies wait in ``awaiting``; when the write fails they are decided again (the next copy becomes the kept one).
+    One document per URL: when a later input gives the same URL other text, the later text wins (within a run in
+    read order, across runs the later run), and the earlier input becomes a duplicate of it once it is written.
+    """
+
+    first_origin: dict[str, str] = field(default_factory=dict)  # doc id → label of the input that owns it
+    kept_by_hash: dict[str, str] = field(default_factory=dict)  # content hash → doc id kept for it
+    pending: set[str] = field(default_factory=set)  # doc ids decided 'enrich' whose write is not settled
+    awaiting: dict[str, list[CleanArticle]] = field(default_factory=dict)  # pending doc id → its copies
     source_hashes: dict[str, str] = field(default_factory=dict)  # input label → hash of the input as read
-    duplicates: dict[str, list[tuple[str, str | None]]] = field(default_factory=dict)
+    duplicates: dict[str, list[Copy]] = field(default_factory=dict)  # written doc id → its copies
+    superseded: dict[str, list[str]] = field(default_factory=dict)  # doc id → labels of earlier, written owners
 
-    def remember_duplicate(self, kept_id: str, article: CleanArticle) -> None:
-        self.duplicates.setdefault(kept_id, []).append((article.origin.label(), article.url))
+    def remember_duplicate(self, kept_id: str, article: CleanArticle | str) -> None:
+        copy = Copy(article) if isinstance(article, str) else Copy.of(article)
+        self.duplicates.setdefault(kept_id, []).append(copy)
+
+    def await_write(self, kept_id: str, article: CleanArticle) -> None:
+        self.awaiting.setdefault(kept_id, []).append(article)
+
+    def written(self, doc_id: str) -> list[str]:
+        """The kept copy is in the index: its waiting copies, and earlier owners of its URL, are duplicates now."""
+        self.pending.discard(doc_id)
+        for copy in self.awaiting.get(doc_id, []):
+            self.remember_duplicate(doc_id, copy)
+        for label in self.superseded.get(doc_id, []):
+            self.remember_duplicate(doc_id, label)
+        labels = [a.origin.label() for a in self.awaiting.pop(doc_id, [])]
+        return labels + self.superseded.pop(doc_id, [])
+
+    def not_written(self, doc_id: str, article: CleanArticle) -> list[CleanArticle]:
+        """The kept copy failed: forget it kept anything, and hand back its copies to be decided again."""
+        self.pending.discard(doc_id)
+        if self.kept_by_hash.get(article.content_hash) == doc_id:
+            del self.kept_by_hash[article.content_hash]
+        if self.first_origin.get(doc_id) == article.origin.label():
+            del self.first_origin[doc_id]
+        return self.awaiting.pop(doc_id, [])
 
 
 def fetch_existing(client: Elasticsearch, alias: str, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
@@ -53,7 +106,11 @@ def fetch_existing(client: Elasticsearch, alias: str, ids: Sequence[str]) -> dic
 def ids_by_origin(client: Elasticsearch, alias: str, articles: Sequence[CleanArticle]) -> dict[str, list[str]]:
     """Documents previously indexed from the same inputs: when an input's text changed, its id (a content hash)
     changed too, and the old document must go."""
-    keys = sorted({a.origin.label() for a in articles})
+    return ids_by_labels(client, alias, [a.origin.label() for a in articles])
+
+
+def ids_by_labels(client: Elasticsearch, alias: str, labels: Sequence[str]) -> dict[str, list[str]]:
+    keys = sorted(set(labels))
     response = client.search(index=alias, size=len(keys) * 4, source_includes=["origin.key"],
                              query={"terms": {"origin.key": keys}})
     found: dict[str, list[str]] = {}
@@ -111,24 +168,41 @@ def decide(article: CleanArticle, doc_id: str, existing: dict[str, Any] | None, 
     label = article.origin.label()
     kept = memory.kept_by_hash.setdefault(article.content_hash, same_text_as or doc_id)
     if kept != doc_id:
-        memory.remember_duplicate(kept, article)
-        return Decision(article, doc_id, "duplicate")
+        return duplicate_of(kept, article, memory)
     first = memory.first_origin.setdefault(doc_id, label)
-    if first != label:
-        memory.remember_duplicate(doc_id, article)
-        return Decision(article, doc_id, "duplicate")
+    if first != label:  # the same URL again, with the same text (other text has another hash: a later version)
+        return duplicate_of(doc_id, article, memory)
     if existing is None:
-        return Decision(article, doc_id, "enrich")
+        return enrich(article, doc_id, memory)
     owner = origin_label(existing)
     if owner != label and existing.get("content_hash") == article.content_hash:
         memory.first_origin[doc_id] = owner
-        memory.remember_duplicate(doc_id, article)
-        return Decision(article, doc_id, "duplicate")
+        return duplicate_of(doc_id, article, memory)
     same_text = existing.get("content_hash") == article.content_hash
     same_version = existing.get("lineage", {}).get("pipeline_version") == version
     if same_text and same_version:
         return Decision(article, doc_id, "unchanged")
-    return Decision(article, doc_id, "enrich", carried={k: existing[k] for k in CARRIED_FIELDS if k in existing})
+    return enrich(article, doc_id, memory, carried={k: existing[k] for k in CARRIED_FIELDS if k in existing})
+
+
+def enrich(article: CleanArticle, doc_id: str, memory: RunMemory, carried: dict[str, Any] | None = None) -> Decision:
+    memory.pending.add(doc_id)
+    return Decision(article, doc_id, "enrich", carried=carried or {})
+
+
+def duplicate_of(kept: str, article: CleanArticle, memory: RunMemory) -> Decision:
+    if kept in memory.pending:
+        memory.await_write(kept, article)
+        return Decision(article, kept, "duplicate", provisional=True)
+    memory.remember_duplicate(kept, article)
+    return Decision(article, kept, "duplicate")
+
+
+def later_version(article: CleanArticle, doc_id: str, memory: RunMemory) -> bool:
+    """Another input of this run owns ``doc_id`` (the same URL) with other text: this later one wins."""
+    owner = memory.first_origin.get(doc_id)
+    return owner is not None and owner != article.origin.label() and \
+        memory.kept_by_hash.get(article.content_hash) is None
 
 
 def classify(client: Elasticsearch, alias: str, articles: Sequence[CleanArticle], version: str,
@@ -137,10 +211,26 @@ def classify(client: Elasticsearch, alias: str, articles: Sequence[CleanArticle]
     existing = fetch_existing(client, alias, ids)
     previous = ids_by_origin(client, alias, articles)
     same_text = ids_by_hash(client, alias, articles)
-    decisions = []
+    decisions: list[Decision] = []
     for article, doc_id in zip(articles, ids, strict=True):
+        if later_version(article, doc_id, memory):
+            supersede(decisions, doc_id, article, memory)
         decision = decide(article, doc_id, existing.get(doc_id), version, memory, same_text.get(article.content_hash))
-        if decision.verdict == "enrich":
-            decision.replaces = [old for old in previous.get(article.origin.label(), []) if old != doc_id]
+        if decision.verdict != "unchanged":  # what this input produced before is outdated: it says other text now
+            decision.replaces = [old for old in previous.get(article.origin.label(), []) if old != decision.doc_id]
         decisions.append(decision)
     return decisions
+
+
+def supersede(decisions: list[Decision], doc_id: str, article: CleanArticle, memory: RunMemory) -> None:
+    """Hands ``doc_id`` to ``article``. The earlier owner, if decided in this batch, is not enriched at all and
+    waits as a copy; if its write is already under way, it is counted a copy once the later text is written."""
+    owner = memory.first_origin.pop(doc_id)
+    for i, earlier in enumerate(decisions):
+        if earlier.doc_id == doc_id and earlier.verdict == "enrich":
+            decisions[i] = Decision(earlier.article, doc_id, "duplicate", provisional=True)
+            memory.kept_by_hash.pop(earlier.article.content_hash, None)
+            memory.pending.discard(doc_id)
+            memory.await_write(doc_id, earlier.article)
+            return
+    memory.superseded.setdefault(doc_id, []).append(owner)

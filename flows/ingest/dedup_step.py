@@ -17,11 +17,10 @@ from elasticsearch import Elasticsearch
 from flows.dedup.near import find_near_duplicates
 from flows.dedup.recent import RecentArticles
 from flows.dedup.stories import assign_stories
-from flows.index.deadletters import DeadLetter
 from flows.ingest.classify import Decision
 from transforms.dedup.near import IndexedSignature, NearSignature, signature
 from transforms.dedup.stories import StoryCandidate, candidate_from_article, story_keys, story_terms
-from transforms.errors import RejectedArticle
+from transforms.errors import Failure, RejectedArticle
 from transforms.models import EnrichedArticle
 
 
@@ -32,7 +31,7 @@ class DedupFields:
 
     fields: dict[str, dict[str, Any]] = field(default_factory=dict)
     near: dict[str, str] = field(default_factory=dict)
-    failed: list[DeadLetter] = field(default_factory=list)
+    failed: list[Failure] = field(default_factory=list)
     signatures: list[IndexedSignature] = field(default_factory=list)
     stories: list[StoryCandidate] = field(default_factory=list)
 
@@ -51,8 +50,7 @@ def signatures(decisions: Sequence[Decision], enriched: Mapping[str, EnrichedArt
         try:
             signed.append((decision.doc_id, signature(article.body), article))
         except RejectedArticle as exc:
-            result.failed.append(DeadLetter(origin=article.origin, stage=exc.stage, reason=exc.reason,
-                                            detail=exc.detail))
+            result.failed.append(exc.failure(article.origin))
     return signed
 
 

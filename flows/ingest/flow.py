@@ -7,6 +7,7 @@ default (unchanged inputs skip all NLP); ``rebuild`` fills a new versioned index
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
@@ -25,16 +26,16 @@ from flows.es.client import connect_checked
 from flows.es.setup import setup
 from flows.index import deadletters
 from flows.index.bulk import bulk_load
-from flows.index.deadletters import DeadLetter
 from flows.ingest import lifecycle
 from flows.ingest.budget import ErrorBudget
-from flows.ingest.pipeline import Pipeline, split_reads
+from flows.ingest.pipeline import Pipeline
 from flows.ingest.progress import Progress
 from flows.ingest.report import RunReport
 from flows.ingest.workers import clean_chunk, default_workers, enrich_chunk, make_pool
 from flows.read import ReadFailure, read_articles
 from flows.settings import Settings
 from flows.version import lineage, pipeline_version
+from transforms.errors import Failure
 from transforms.models import CleanArticle, EnrichedArticle, RawArticle
 
 T = TypeVar("T")
@@ -64,6 +65,11 @@ class IngestOptions(BaseModel):
     dedup_memory: int = Field(default=DEFAULT_CAPACITY, ge=0, le=1_000_000, description=(
         "Articles of this run held in memory for near-duplicate and story lookups; older ones are asked of the "
         "index (0: ask the index for everything, refreshing it after every batch)."))
+    seconds_per_input: float = Field(default=120.0, ge=1, le=3600, description=(
+        "Longest a worker may spend on one input in one stage; past it the worker process is replaced and the input "
+        "dead-lettered as a timeout."))
+    report_path: str | None = Field(default=None, description=(
+        "Also write the report as JSON here, on failure too (then with the failure and the counts so far)."))
     show_progress: bool = False
 
 
@@ -118,33 +124,52 @@ def ingest(paths: list[str], options: IngestOptions | None = None) -> RunReport:
     clear = bool(client.count(index=deadletters.deadletter_index(alias))["count"])
     recent = RecentArticles(options.dedup_memory) if options.near_duplicates else None
     started = time.perf_counter()
-    with make_pool(options.workers, options.dask) as pool, Progress(options.show_progress) as progress:
-        pipeline = Pipeline(client, target, alias, pool, options.workers, options.published_at, report,
-                            options.budget.model_copy(), clear, recent=recent)
-        inputs = select_inputs(client, alias, paths, options.retry_deadletters, options.follow_symlinks)
-        for batch in batched(inputs, options.batch_size):
-            pipeline.run_batch(batch)
-            progress.advance(len(batch))
-        pipeline.finish()
-    if options.rebuild:
-        lifecycle.swap_alias(client, alias, target)
-    elif not options.retry_deadletters:
-        account_for_vanished(client, pipeline, roots, options.prune)
-    report.wall_seconds = round(time.perf_counter() - started, 3)
-    report.finished_at = datetime.now(UTC)
+    pipeline: Pipeline | None = None
+    try:
+        with make_pool(options.workers, options.dask, options.seconds_per_input) as pool, \
+                Progress(options.show_progress) as progress:
+            pipeline = Pipeline(client, target, alias, pool, options.published_at, report,
+                                options.budget.model_copy(), clear, recent=recent)
+            inputs = select_inputs(client, alias, paths, options.retry_deadletters, options.follow_symlinks)
+            for batch in batched(inputs, options.batch_size):
+                pipeline.run_batch(batch)
+                progress.advance(len(batch))
+            pipeline.finish()
+            report.workers_replaced = getattr(pool, "replaced", 0)
+            report.add_seconds(pool.busy)
+        if options.rebuild:
+            lifecycle.swap_alias(client, alias, target)
+        elif not options.retry_deadletters:
+            account_for_vanished(client, pipeline, roots, options.prune)
+    except BaseException as exc:
+        if pipeline is not None:
+            pipeline.abandon()
+        report.failure = f"{type(exc).__name__}: {exc}"[:2000] or type(exc).__name__
+        raise
+    finally:
+        report.wall_seconds = round(time.perf_counter() - started, 3)
+        report.finished_at = datetime.now(UTC)
+        if options.report_path:
+            write_report(report, options.report_path)
     get_run_logger().info("ingest finished: %s", report.model_dump_json(
         include={"inputs", "indexed", "unchanged", "duplicate", "dead_lettered"}))
     create_markdown_artifact(key="ingest-report", markdown=report.markdown(), description="newsindex run report")
     return report
 
 
+def write_report(report: RunReport, path: str) -> None:
+    """Written beside the data, closed to other users: it names every input path."""
+    target = Path(path)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(report.model_dump_json(indent=2))
+
+
 def iter_enriched(paths: Sequence[Path], published_at: datetime | None = None,
-                  follow_symlinks: bool = False) -> Iterator[EnrichedArticle | DeadLetter]:
+                  follow_symlinks: bool = False) -> Iterator[EnrichedArticle | Failure]:
     """The `newsindex enrich` path: the same stages without Elasticsearch or Prefect, inline, in input order."""
     for batch in batched(read_articles(list(paths), follow_symlinks=follow_symlinks), 64):
-        raws, letters = split_reads(batch)
-        yield from letters
-        cleaned = clean_chunk(raws, published_at).records
-        yield from (r for r in cleaned if isinstance(r, DeadLetter))
-        articles = [r for r in cleaned if isinstance(r, CleanArticle)]
-        yield from enrich_chunk(articles, lineage()).records  # type: ignore[misc]
+        yield from (r for r in batch if isinstance(r, Failure))
+        cleaned = clean_chunk([r for r in batch if isinstance(r, RawArticle)], published_at)
+        yield from (r for r in cleaned if isinstance(r, Failure))
+        yield from enrich_chunk([r for r in cleaned if isinstance(r, CleanArticle)], lineage())

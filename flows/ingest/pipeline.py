@@ -1,62 +1,50 @@
-"""The state a run's batches share, and the order of stages for one batch.
+"""One batch through the stages, in the order they happen, and the state the run's batches share.
 
-Indexing of one batch runs in a thread (a Prefect task future) while the next batch is cleaned and enriched in the
-worker processes, so both cores stay busy; at most two batches are in memory at once. Batch payloads go to the tasks
-inside ``quote``: Prefect would otherwise walk every article of every parameter looking for futures (seconds of the
-flow process's CPU per run, for nothing: no payload holds a Prefect future).
+    read → skip known → clean → exact duplicates → segment + enrich → near-duplicates and stories → index → settle
+
+``stage`` runs the first four and hands the articles to the workers for enrichment; ``write`` waits for that,
+then finds near-duplicates and stories and indexes, in a thread (a Prefect task future), while the workers go on
+with the next batch; ``settle`` is the one place where outcomes are counted, from what was written. At most two
+batches are in memory at once. Batch payloads go to the tasks inside ``quote``: Prefect would otherwise walk every
+article of every parameter looking for futures (seconds of the flow process's CPU per run, for nothing).
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
-from concurrent.futures import Executor, Future
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from elasticsearch import Elasticsearch
-from prefect.utilities.annotations import quote
 
 from flows.dedup.recent import RecentArticles
 from flows.index import deadletters
 from flows.index.bulk import bulk_load
-from flows.index.deadletters import DeadLetter
 from flows.ingest.budget import ErrorBudget
 from flows.ingest.classify import Decision, RunMemory
-from flows.ingest.report import RunReport
-from flows.ingest.tasks import (
-    classify_batch,
-    clean_batch,
-    enrich_batch,
-    fan_out,
-    index_batch,
-    reason_counts,
-    skip_known,
-)
-from flows.ingest.workers import ChunkResult, clean_chunk, enrich_chunk
+from flows.ingest.report import Ledger, RunReport
+from flows.ingest.tasks import BatchWrites, classify_batch, cleaned, enriched, index_batch, payload, skip_known
+from flows.ingest.workers import Pool, clean_chunk, enrich_chunk
 from flows.ingest.writes import duplicate_updates
 from flows.read import ReadFailure
 from flows.version import lineage
 from transforms.dedup.identity import source_hash
+from transforms.errors import Failure
 from transforms.models import CleanArticle, EnrichedArticle, RawArticle
 
 
-def split_reads(batch: Sequence[RawArticle | ReadFailure]) -> tuple[list[RawArticle], list[DeadLetter]]:
-    raws = [r for r in batch if isinstance(r, RawArticle)]
-    letters = [DeadLetter(origin=r.origin, stage="read", reason=r.reason, detail=r.detail)
-               for r in batch if isinstance(r, ReadFailure)]
-    return raws, letters
-
-
 @dataclass
-class Enriching:
-    """A batch whose enrichment is under way in the workers."""
+class Batch:
+    """A batch between stages: what was decided so far, and the enrichment under way in the workers."""
 
     labels: list[str]
+    known: dict[str, str]  # label → 'unchanged' or 'duplicate', decided before cleaning
+    failures: list[Failure]
     decisions: list[Decision]
-    letters: list[DeadLetter]
     hashes: dict[str, str]
-    futures: list[Future[ChunkResult]]
+    enriching: Future[list[EnrichedArticle | Failure]]
 
 
 @dataclass
@@ -64,77 +52,117 @@ class Pipeline:
     client: Elasticsearch
     index: str  # where documents are written: the alias, or the new versioned index of a rebuild
     alias: str  # the alias: names the dead-letter store
-    pool: Executor
-    workers: int
+    pool: Pool
     published_at: datetime | None
     report: RunReport
     budget: ErrorBudget
     clear_letters: bool
     memory: RunMemory = field(default_factory=RunMemory)
     recent: RecentArticles | None = field(default_factory=RecentArticles)  # None: no near-dups, stories
-    seen: set[str] = field(default_factory=set)
-    enriching: Enriching | None = None
-    pending: tuple[Future[tuple[int, list[DeadLetter], Counter[str]]], list[str]] | None = None
+    ledger: Ledger = field(init=False)
+    staged: Batch | None = None
+    writing: tuple[Future[BatchWrites], Batch] | None = None
+    requeued: list[CleanArticle] = field(default_factory=list)  # copies whose kept copy failed: decide again
+
+    def __post_init__(self) -> None:
+        self.ledger = Ledger(self.report)
 
     @property
-    def parts(self) -> int:
-        return max(1, self.workers) * 2
+    def seen(self) -> set[str]:
+        return set(self.ledger.status)
 
     def run_batch(self, batch: Sequence[RawArticle | ReadFailure]) -> None:
-        """Queues this batch's cleaning behind the previous batch's enrichment, so the workers never wait for the
-        flow process; then hands the previous batch to indexing and classifies this one."""
+        """This batch's first stages; the previous batch is written meanwhile."""
+        staged = self.stage(batch)
+        self.write(self.staged)
+        self.staged = staged
+
+    def stage(self, batch: Sequence[RawArticle | Failure]) -> Batch:
         labels = [item.origin.label() for item in batch]
-        self.seen.update(labels)
-        self.report.inputs += len(batch)
-        raws, letters = split_reads(batch)
+        self.ledger.read(labels)
+        raws = [r for r in batch if isinstance(r, RawArticle)]
+        failures = [r for r in batch if isinstance(r, Failure)]
         hashes = {raw.origin.label(): source_hash(raw) for raw in raws}
         self.memory.source_hashes.update(hashes)
-        unchanged, copies = skip_known(self.client, self.index, quote(hashes))
-        self.report.unchanged += len(unchanged)
-        self.report.duplicate += len(copies)
-        raws = [raw for raw in raws if raw.origin.label() not in unchanged | copies]
-        clean_futures = fan_out(self.pool, clean_chunk, raws, self.parts, self.published_at)
-        self.hand_over()
-        cleaned = clean_batch(quote(clean_futures), quote(self.report))
-        letters += [r for r in cleaned if isinstance(r, DeadLetter)]
-        articles = [r for r in cleaned if isinstance(r, CleanArticle)]
-        decisions = classify_batch(self.client, self.index, quote(articles), quote(self.memory)) if articles else []
-        verdicts = Counter(d.verdict for d in decisions)
-        self.report.unchanged += verdicts["unchanged"]
-        self.report.duplicate += verdicts["duplicate"]
-        futures = fan_out(self.pool, enrich_chunk, [d.article for d in decisions if d.verdict == "enrich"],
-                          self.parts, lineage())
-        self.enriching = Enriching(labels, decisions, letters, hashes, futures)
+        unchanged, copies = skip_known(self.client, self.index, payload(hashes))
+        known = {**dict.fromkeys(copies, "duplicate"), **dict.fromkeys(unchanged, "unchanged")}
+        cleaning = self.pool.submit(clean_chunk, [raw for raw in raws if raw.origin.label() not in known],
+                                    self.published_at, stage="clean")
+        self.settle_writes()  # the batch before the previous one, whose write ran beside this batch's reading
+        results = cleaned(payload(cleaning))
+        failures += [r for r in results if isinstance(r, Failure)]
+        articles = self.requeued + [r for r in results if isinstance(r, CleanArticle)]
+        self.requeued = []
+        decisions = classify_batch(self.client, self.index, payload(articles), payload(self.memory)) if articles else []
+        enriching = self.pool.submit(enrich_chunk, [d.article for d in decisions if d.verdict == "enrich"],
+                                     lineage(), stage="enrich")
+        return Batch(labels, known, failures, decisions, hashes, enriching)
 
-    def hand_over(self) -> None:
-        """The previous batch: wait for its enrichment, then index it in a thread (after the one before)."""
-        if self.enriching is None:
+    def write(self, batch: Batch | None) -> None:
+        """Waits for the batch's enrichment, then indexes it in a thread, after the batch before it is settled."""
+        if batch is None:
             return
-        batch, self.enriching = self.enriching, None
-        records = enrich_batch(quote(batch.futures), quote(self.report))
+        records = enriched(payload(batch.enriching))
         self.report.words += sum(len(r.body.split()) for r in records if isinstance(r, EnrichedArticle))
-        self.collect()
-        future = index_batch.submit(self.client, self.index, self.alias, quote(batch.decisions), quote(records),
-                                    quote(batch.letters), self.report.run_id, self.clear_letters, quote(batch.hashes),
-                                    quote(self.recent))
-        self.pending = (future, batch.labels)  # type: ignore[assignment]
+        self.settle_writes()
+        future = index_batch.submit(self.client, self.index, self.alias, payload(batch.decisions), payload(records),
+                                    payload(batch.failures), self.report.run_id, self.clear_letters,
+                                    payload(batch.hashes), payload(self.recent))
+        self.writing = (future, batch)  # type: ignore[assignment]
 
-    def collect(self) -> None:
-        """Waits for the previous batch's writes, counts them, and spends the error budget."""
-        if self.pending is None:
+    def settle_writes(self) -> None:
+        """Counts how every input of the written batch ended, from what was written, and spends the error budget."""
+        if self.writing is None:
             return
-        future, labels = self.pending
-        self.pending = None
-        indexed, failed, seconds = future.result()
-        self.report.indexed += indexed
-        self.report.add_seconds(seconds)
-        self.report.add_dead_letters(reason_counts(failed))
-        failed_keys = {f.origin.label() for f in failed}
-        self.budget.record_batch([label in failed_keys for label in labels])
+        future, batch = self.writing
+        self.writing = None
+        writes = future.result()
+        self.report.add_seconds(writes.seconds)
+        self.report.withdrawn += writes.withdrawn
+        failed = {f.origin.label(): f for f in writes.failures}
+        for label, status in batch.known.items():
+            self.ledger.settle(label, status)  # type: ignore[arg-type]
+        for decision in batch.decisions:
+            self.settle(decision, writes.written, failed)
+        for label, failure in failed.items():
+            self.ledger.settle(label, failure)
+        self.budget.record_batch([label in failed for label in batch.labels])
+
+    def settle(self, decision: Decision, written: set[str], failed: dict[str, Failure]) -> None:
+        label = decision.article.origin.label()
+        if decision.verdict == "unchanged":
+            self.ledger.settle(label, "unchanged")
+        elif decision.verdict == "duplicate":
+            if not decision.provisional:  # a provisional one is settled with its kept copy
+                self.ledger.settle(label, "duplicate")
+        elif decision.doc_id in written and label not in failed:
+            self.ledger.settle(label, "indexed")
+            for copy in self.memory.written(decision.doc_id):
+                self.ledger.settle(copy, "duplicate")
+        else:
+            failed.setdefault(label, Failure(origin=decision.article.origin, stage="index", reason="not_written",
+                                             detail="the document was not written and no step said why"))
+            self.requeued += self.memory.not_written(decision.doc_id, decision.article)
 
     def finish(self) -> None:
-        self.hand_over()
-        self.collect()
+        """The last batches, then copies whose kept copy failed (each round settles at least that kept copy)."""
+        self.write(self.staged)
+        self.staged = None
+        self.settle_writes()
+        while self.requeued:
+            self.write(self.stage([]))
+            self.settle_writes()
         updates = duplicate_updates(self.client, self.index, self.memory)
         self.report.duplicates_recorded = sum(1 for item in bulk_load(self.client, updates) if item.ok)
         self.client.indices.refresh(index=[self.index, deadletters.deadletter_index(self.alias)])
+
+    def abandon(self) -> None:
+        """A run that stops early still counts the batch whose write finished."""
+        if self.writing is not None and self.writing[0].done():
+            try:
+                self.settle_writes()
+            except Exception:  # the failure that stops the run is reported by the caller
+                self.writing = None
+
+    def stats(self) -> dict[str, Any]:
+        return {"busy": dict(self.pool.busy)}

@@ -1,11 +1,21 @@
-"""The run report: every input ends as indexed, unchanged, duplicate or dead-lettered, and the sums must agree."""
+"""The run report: every input ends as indexed, unchanged, duplicate or dead-lettered, and the sums must agree.
+
+The counts have one owner, the ``Ledger``: the flow tells it which inputs were read, and the step that writes tells
+it how each one ended. An outcome may change once more (an input whose URL a later input of the run took over is a
+duplicate once the later text is written), so the ledger keeps one status per input and the counts follow it.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field, computed_field
+
+from transforms.errors import Failure
+
+Status = Literal["indexed", "unchanged", "duplicate"]
 
 
 class RunReport(BaseModel):
@@ -22,12 +32,17 @@ class RunReport(BaseModel):
     dead_letter_reasons: dict[str, int] = Field(default_factory=dict)
     stage_seconds: dict[str, float] = Field(
         default_factory=dict,
-        description="Seconds per stage, summed over workers; dedup and index run in a thread beside the NLP.")
+        description="Seconds per stage, summed over worker processes (so they can exceed the wall time); dedup and "
+                    "index run in a thread beside the NLP.")
     wall_seconds: float = 0.0
     words: int = 0
     missing_sources: list[str] = Field(default_factory=list, description="Indexed inputs whose file is gone.")
     pruned: int = 0
+    withdrawn: int = Field(default=0, description=(
+        "Documents deleted because their input now says something else: a copy of another input, or nothing."))
     duplicates_recorded: int = 0
+    workers_replaced: int = Field(default=0, description="Worker processes replaced after a timeout or a crash.")
+    failure: str | None = Field(default=None, description="Why the run stopped early; the counts say how far it got.")
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -39,11 +54,7 @@ class RunReport(BaseModel):
     def accounted(self) -> bool:
         return self.indexed + self.unchanged + self.duplicate + self.dead_lettered == self.inputs
 
-    def add_dead_letters(self, reasons: Counter[str]) -> None:
-        for reason, count in reasons.items():
-            self.dead_letter_reasons[reason] = self.dead_letter_reasons.get(reason, 0) + count
-
-    def add_seconds(self, seconds: Counter[str]) -> None:
+    def add_seconds(self, seconds: Mapping[str, float]) -> None:
         for stage, value in seconds.items():
             self.stage_seconds[stage] = round(self.stage_seconds.get(stage, 0.0) + value, 3)
 
@@ -52,12 +63,18 @@ class RunReport(BaseModel):
                 ("duplicate", str(self.duplicate)), ("dead-lettered", str(self.dead_lettered))]
         rows += [(f"  {reason}", str(n)) for reason, n in sorted(self.dead_letter_reasons.items())]
         rows.append(("all accounted for", "yes" if self.accounted else "NO"))
+        if self.failure:
+            rows.append(("FAILED", self.failure))
+        if self.withdrawn:
+            rows.append(("withdrawn", str(self.withdrawn)))
+        if self.workers_replaced:
+            rows.append(("workers replaced", str(self.workers_replaced)))
         if self.missing_sources:
             rows.append(("sources gone", f"{len(self.missing_sources)} (pruned {self.pruned})"))
         rows += [(f"seconds {stage}", f"{value:.2f}") for stage, value in self.stage_seconds.items()]
         rows.append(("seconds wall", f"{self.wall_seconds:.2f}"))
-        if self.wall_seconds > 0:
-            rows.append(("docs/s", f"{self.inputs / self.wall_seconds:.1f}"))
+        if self.wall_seconds > 0 and self.indexed:
+            rows.append(("indexed/s", f"{self.indexed / self.wall_seconds:.1f}"))
         return rows
 
     def table(self) -> str:
@@ -68,3 +85,38 @@ class RunReport(BaseModel):
     def markdown(self) -> str:
         lines = ["| | |", "|---|---|", *(f"| {k.strip()} | {v} |" for k, v in self.rows())]
         return "\n".join(lines)
+
+
+class Ledger:
+    """One status per input read; the report's counts are the sums of the statuses."""
+
+    def __init__(self, report: RunReport) -> None:
+        self.report = report
+        self.status: dict[str, str] = {}
+
+    def read(self, labels: Iterable[str]) -> None:
+        for label in labels:
+            if label not in self.status:
+                self.status[label] = ""
+                self.report.inputs += 1
+
+    def settle(self, label: str, outcome: Status | Failure) -> None:
+        self.count(self.status.get(label, ""), -1)
+        status = f"dead:{outcome.key()}" if isinstance(outcome, Failure) else outcome
+        self.status[label] = status
+        self.count(status, +1)
+
+    def count(self, status: str, step: int) -> None:
+        if not status:
+            return
+        if status.startswith("dead:"):
+            reasons = self.report.dead_letter_reasons
+            key = status.removeprefix("dead:")
+            reasons[key] = reasons.get(key, 0) + step
+            if not reasons[key]:
+                del reasons[key]
+        else:
+            setattr(self.report, status, getattr(self.report, status) + step)
+
+    def unsettled(self) -> list[str]:
+        return [label for label, status in self.status.items() if not status]

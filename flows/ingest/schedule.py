@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
-from prefect.deployments.runner import EntrypointType
+from prefect.types.entrypoint import EntrypointType
 
 from flows.ingest.flow import IngestOptions, ingest
 

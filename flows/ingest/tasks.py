@@ -3,59 +3,66 @@
 from __future__ import annotations
 
 import time
-from collections import Counter
 from collections.abc import Sequence
-from concurrent.futures import Executor, Future
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from elasticsearch import Elasticsearch
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
+from prefect.utilities.annotations import quote
 
 from flows.dedup.near import near_duplicate_updates
 from flows.dedup.recent import RecentArticles
 from flows.index import deadletters
 from flows.index.bulk import bulk_load
-from flows.index.deadletters import DeadLetter
-from flows.ingest.classify import Decision, RunMemory, classify, known_inputs
+from flows.ingest.classify import Decision, RunMemory, classify, ids_by_labels, known_inputs
 from flows.ingest.dedup_step import DedupFields, dedup_batch
-from flows.ingest.report import RunReport
-from flows.ingest.workers import ChunkResult
 from flows.ingest.writes import index_actions
 from flows.version import pipeline_version
+from transforms.errors import Failure
 from transforms.models import CleanArticle, EnrichedArticle
 
 IO_RETRIES: dict[str, Any] = {"retries": 3, "retry_delay_seconds": exponential_backoff(backoff_factor=2),
                               "retry_jitter_factor": 0.5}
+# Failures that may pass (the file was busy, the machine overloaded, a bug met once): the input's earlier document
+# stays searchable until the input is read again. Any other failure means the input now says nothing usable, and
+# what it said before is withdrawn.
+TRANSIENT_REASONS = frozenset({"not_found", "unreadable", "timeout", "worker_crashed"})
 
 
-def fan_out(pool: Executor, fn: Any, items: Sequence[Any], parts: int, *args: Any) -> list[Future[ChunkResult]]:
-    """Splits a batch over the workers so that every core gets a share."""
-    size = max(1, -(-len(items) // max(1, parts)))
-    return [pool.submit(fn, list(items[i : i + size]), *args) for i in range(0, len(items), size)]
+T = TypeVar("T")
 
 
-def gather(futures: Sequence[Future[ChunkResult]], report: RunReport) -> list[Any]:
-    records: list[Any] = []
-    for future in futures:
-        result = future.result()
-        report.add_seconds(result.seconds)
-        records.extend(result.records)
-    return records
+def payload(value: T) -> T:
+    """A task argument Prefect hands over as it is, without walking every article in it looking for futures
+    (seconds of the flow process's CPU per run). Typed as the value: the task receives the value itself."""
+    return cast(T, quote(value))
+
+
+@dataclass
+class BatchWrites:
+    """What the write step did with a batch: the documents it wrote, every input that failed, what it deleted."""
+
+    written: set[str] = field(default_factory=set)
+    failures: list[Failure] = field(default_factory=list)
+    withdrawn: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 @task(cache_policy=NO_CACHE)
-def clean_batch(futures: list[Future[ChunkResult]], report: RunReport) -> list[CleanArticle | DeadLetter]:
-    """The batch's cleaning, running in the workers: waits for it and counts its seconds."""
-    return gather(futures, report)
+def cleaned(future: Future[list[CleanArticle | Failure]]) -> list[CleanArticle | Failure]:
+    """The batch's cleaning, running in the workers."""
+    return future.result()
 
 
 @task(cache_policy=NO_CACHE)
-def enrich_batch(futures: list[Future[ChunkResult]], report: RunReport) -> list[EnrichedArticle | DeadLetter]:
+def enriched(future: Future[list[EnrichedArticle | Failure]]) -> list[EnrichedArticle | Failure]:
     """The batch's segmentation and enrichment, running in the workers."""
-    return gather(futures, report)
+    return future.result()
 
 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
@@ -71,49 +78,62 @@ def skip_known(client: Elasticsearch, index: str, hashes: dict[str, str]) -> tup
 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
 def index_batch(client: Elasticsearch, index: str, alias: str, decisions: list[Decision],
-                records: list[EnrichedArticle | DeadLetter], letters: list[DeadLetter], run_id: str,
-                clear_letters: bool, source_hashes: dict[str, str],
-                recent: RecentArticles | None) -> tuple[int, list[DeadLetter], Counter[str]]:
-    """Writes the batch; returns (documents indexed, every input of the batch that failed, seconds per stage).
+                records: list[EnrichedArticle | Failure], failures: list[Failure], run_id: str,
+                clear_letters: bool, source_hashes: dict[str, str], recent: RecentArticles | None) -> BatchWrites:
+    """Writes the batch: near-duplicates and stories, the documents, the withdrawals, the dead letters.
     Batches run one after another (the flow waits for one before submitting the next): ``recent`` is theirs;
     None when near-duplicates and stories are off."""
-    enriched = {r.origin.label(): r for r in records if isinstance(r, EnrichedArticle)}
+    result = BatchWrites(failures=[r for r in records if isinstance(r, Failure)] + failures)
+    done = {r.origin.label(): r for r in records if isinstance(r, EnrichedArticle)}
     ingested_at = datetime.now(UTC)
     started = time.perf_counter()
     if recent is None:
-        dedup = DedupFields(fields={d.doc_id: {} for d in decisions if d.article.origin.label() in enriched})
+        dedup = DedupFields(fields={d.doc_id: {} for d in decisions if d.article.origin.label() in done})
     else:
-        dedup = dedup_batch(client, index, decisions, enriched, ingested_at, recent)
-    seconds: Counter[str] = Counter(dedup=time.perf_counter() - started)
+        dedup = dedup_batch(client, index, decisions, done, ingested_at, recent)
+    result.seconds["dedup"] = time.perf_counter() - started
     started = time.perf_counter()
-    failed = [r for r in records if isinstance(r, DeadLetter)] + letters + dedup.failed
-    signed = {d.doc_id for d in decisions if d.doc_id in dedup.fields}
+    result.failures += dedup.failed
+    signed = [d for d in decisions if d.verdict != "enrich" or d.doc_id in dedup.fields]
     origin_of = {d.doc_id: d.article.origin.label() for d in decisions if d.verdict == "enrich"}
     extra = {doc_id: {**fields, "source_hash": source_hashes.get(origin_of[doc_id])}
              for doc_id, fields in dedup.fields.items()}
-    actions, origins = index_actions(index, [d for d in decisions if d.doc_id in signed], enriched, extra,
-                                     ingested_at)
-    written: set[str] = set()
+    actions, origins = index_actions(index, signed, done, extra, ingested_at)
+    actions += withdraw_actions(client, index, result.failures)
     for item in bulk_load(client, actions):
-        if item.op != "index":
-            continue
-        if item.ok:
-            written.add(item.doc_id)
+        if item.op == "delete":
+            result.withdrawn += int(item.ok and item.status == 200)
+        elif item.ok:
+            result.written.add(item.doc_id)
         else:
             reason = item.error.split(":")[0] or "index_error"
-            failed.append(DeadLetter(origin=origins[item.doc_id], stage="index", reason=reason, detail=item.error))
+            result.failures.append(Failure(origin=origins[item.doc_id], stage="index", reason=reason,
+                                           detail=item.error))
     if recent is not None:
-        dedup.remember(recent, ingested_at, written)
-    links = near_duplicate_updates(client, index, dedup.near)
+        dedup.remember(recent, ingested_at, result.written)
+    links = near_duplicate_updates(client, index, {k: v for k, v in dedup.near.items() if k in result.written})
     for item in bulk_load(client, links):
         if not item.ok:
             raise RuntimeError(f"could not link near-duplicates: {item.error}")
-    write_letters(client, alias, failed, decisions, run_id, clear_letters)
-    seconds["index"] += time.perf_counter() - started
-    return len(written), failed, seconds
+    write_letters(client, alias, result.failures, decisions, run_id, clear_letters)
+    result.seconds["index"] = time.perf_counter() - started
+    return result
 
 
-def write_letters(client: Elasticsearch, alias: str, failed: list[DeadLetter], decisions: list[Decision],
+def withdraw_actions(client: Elasticsearch, index: str, failures: Sequence[Failure]) -> list[dict[str, Any]]:
+    """Deletes what an input produced before, when it now fails for a reason that will not pass by itself."""
+    labels = [f.origin.label() for f in failures if lasting(f)]
+    found = ids_by_labels(client, index, labels) if labels else {}
+    return [{"_op_type": "delete", "_index": index, "_id": doc_id} for ids in found.values() for doc_id in ids]
+
+
+def lasting(failure: Failure) -> bool:
+    """A failure of the input's content, not of the moment: an index refusal or a bug (``*_error``) may pass."""
+    return (failure.reason not in TRANSIENT_REASONS and failure.stage != "index"
+            and not failure.reason.endswith("_error"))
+
+
+def write_letters(client: Elasticsearch, alias: str, failed: list[Failure], decisions: list[Decision],
                   run_id: str, clear: bool) -> None:
     """Records this batch's failures and forgets earlier failures of inputs that went through this time."""
     failed_keys = {f.origin.label() for f in failed}
@@ -124,7 +144,3 @@ def write_letters(client: Elasticsearch, alias: str, failed: list[DeadLetter], d
     for item in bulk_load(client, actions):
         if not item.ok:
             raise RuntimeError(f"could not write to the dead-letter store: {item.error}")
-
-
-def reason_counts(failed: Sequence[DeadLetter]) -> Counter[str]:
-    return Counter(f"{f.stage}/{f.reason}" for f in failed)

@@ -7,76 +7,64 @@ worker, each stage is timed, and every input comes back either as the next recor
 from __future__ import annotations
 
 import ctypes
-import multiprocessing
-import os
 import time
-from collections import Counter
-from collections.abc import Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import suppress
-from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
+from typing import Any, Protocol
 
-from flows.index.deadletters import DeadLetter
-from transforms.errors import RejectedArticle
+from flows.ingest.guard import failure_of, guarded
+from flows.ingest.workpool import WorkPool, cpu_count
+from transforms.errors import Failure, Stage
 from transforms.models import CleanArticle, EnrichedArticle, Lineage, RawArticle, SegmentedArticle
 
-
-@dataclass
-class ChunkResult:
-    records: list[CleanArticle | EnrichedArticle | DeadLetter]
-    seconds: Counter[str] = field(default_factory=Counter)
+Cleaned = CleanArticle | Failure
+Enriched = EnrichedArticle | Failure
 
 
-def dead_letter(article: RawArticle | CleanArticle, exc: Exception, stage: str) -> DeadLetter:
-    if isinstance(exc, RejectedArticle):
-        return DeadLetter(origin=article.origin, stage=exc.stage, reason=exc.reason, detail=exc.detail)
-    return DeadLetter(origin=article.origin, stage=stage, reason=f"{stage}_error",  # type: ignore[arg-type]
-                      detail=f"{type(exc).__name__}: {exc}"[:2000])
-
-
-def clean_chunk(raws: Sequence[RawArticle], published_at: datetime | None = None) -> ChunkResult:
+def clean_one(raw: RawArticle, published_at: datetime | None) -> CleanArticle:
     from transforms.clean.article import clean_article
 
-    result = ChunkResult([])
-    started = time.perf_counter()
-    for raw in raws:
-        try:
-            article = clean_article(raw)
-            if published_at is not None:
-                article = article.model_copy(update={"published_at": published_at, "published_at_source": "given"})
-            result.records.append(article)
-        except Exception as exc:
-            result.records.append(dead_letter(raw, exc, "clean"))
-    result.seconds["clean"] += time.perf_counter() - started
-    return result
+    article = clean_article(raw)
+    if published_at is not None:
+        article = article.model_copy(update={"published_at": published_at, "published_at_source": "given"})
+    return article
 
 
-def enrich_chunk(articles: Sequence[CleanArticle], lineage: Lineage) -> ChunkResult:
-    from transforms.enrich.article import enrich_batch
-    from transforms.enrich.entities import load_ner_model
+def clean_chunk(raws: Sequence[RawArticle], published_at: datetime | None = None) -> list[Cleaned]:
+    """One result per input, in order: the clean article or its Failure."""
+    return [guarded("clean", raw.origin, clean_one, raw, published_at) for raw in raws]
+
+
+def enrich_chunk(articles: Sequence[CleanArticle], lineage: Lineage) -> list[Enriched]:
+    """Segment, then enrich over spaCy's ``nlp.pipe`` (several times faster than one by one); an article that breaks
+    the batch is found by doing each alone, so it costs only itself."""
     from transforms.segment import segment
 
-    result = ChunkResult([])
-    started = time.perf_counter()
-    segmented: list[SegmentedArticle] = []
-    slots: list[int] = []
-    for article in articles:
-        try:
-            segmented.append(segment(article))
-            slots.append(len(result.records))
-            result.records.append(article)  # placeholder, replaced below
-        except Exception as exc:
-            result.records.append(dead_letter(article, exc, "segment"))
-    result.seconds["segment"] += time.perf_counter() - started
-    started = time.perf_counter()
-    outcomes = enrich_batch(segmented, load_ner_model(), lineage)
-    for slot, article, outcome in zip(slots, segmented, outcomes, strict=True):
-        result.records[slot] = dead_letter(article, outcome, "enrich") if isinstance(outcome, Exception) else outcome
-    result.seconds["enrich"] += time.perf_counter() - started
+    segmented = [guarded("segment", a.origin, segment, a) for a in articles]
+    ready = [s for s in segmented if isinstance(s, SegmentedArticle)]
+    try:
+        enriched = iter(enrich_group(ready, lineage))
+    except Exception:
+        enriched = iter([guarded("enrich", s.origin, enrich_alone, s, lineage) for s in ready])
+    results = [next(enriched) if isinstance(s, SegmentedArticle) else s for s in segmented]
     release_memory()
-    return result
+    return results
+
+
+def enrich_group(articles: Sequence[SegmentedArticle], lineage: Lineage) -> list[Enriched]:
+    from transforms.enrich.article import enrich_batch
+    from transforms.enrich.entities import load_ner_model
+
+    outcomes = list(enrich_batch(articles, load_ner_model(), lineage))
+    return [failure_of(o, a.origin, "enrich") if isinstance(o, Exception) else o
+            for a, o in zip(articles, outcomes, strict=True)]
+
+
+def enrich_alone(article: SegmentedArticle, lineage: Lineage) -> Enriched:
+    return enrich_group([article], lineage)[0]
 
 
 def release_memory() -> None:
@@ -106,45 +94,125 @@ def warm_up() -> None:
     langdetect_scores(WARM_UP_TEXT)
 
 
-def make_pool(workers: int, dask: str | None = None) -> Executor:
-    """Where the CPU stages run: local processes, one thread (workers 0: debugging, tiny inputs), or a Dask cluster.
+class Pool(Protocol):
+    """Where the CPU stages run: one result per item, in order, as a Future; the pool counts busy seconds."""
 
-    ``forkserver`` because the flow process runs threads (Prefect, the HTTP client) that a plain fork would copy
-    in an undefined state. ``dask`` is a scheduler address (``tcp://host:8786``) or ``local`` for a LocalCluster of
-    ``workers`` processes: the same flow then spreads clean/segment/enrich over every Dask worker, while reading and
-    indexing stay in the flow process.
+    busy: dict[str, float]
+
+    def submit(self, fn: Callable[..., list[Any]], items: Sequence[Any], *args: Any,
+               stage: Stage) -> Future[list[Any]]: ...
+
+    def shutdown(self, wait: bool = True) -> None: ...
+
+    def __enter__(self) -> Pool: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+
+def make_pool(workers: int, dask: str | None = None, seconds_per_input: float = 120.0) -> Pool:
+    """Local worker processes with a hard time limit per input (``workpool``), or a Dask cluster.
+
+    ``dask`` is a scheduler address (``tcp://host:8786``) or ``local`` for a LocalCluster of ``workers`` processes:
+    the same flow then spreads clean/segment/enrich over every Dask worker, while reading and indexing stay in the
+    flow process. On Dask an exception still costs only its input, but a stuck input is not interrupted: Dask cannot
+    replace a worker from the client without losing its other tasks.
     """
     if dask:
-        return DaskExecutor(dask, workers)
+        return DaskPool(dask, workers)
     if workers <= 0:
-        return ThreadPoolExecutor(max_workers=1)
-    context = multiprocessing.get_context("forkserver")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm_up)
+        return InlinePool()
+    return WorkPool(workers, seconds_per_input, initializer=warm_up)
 
 
-class DaskExecutor(Executor):
-    """distributed's executor, closing the client (and a LocalCluster it started) on shutdown."""
+class InlinePool:
+    """``workers=0``: one thread of the flow process (debugging, tiny inputs, tests); no hard time limit here."""
+
+    def __init__(self) -> None:
+        self.busy: dict[str, float] = {}
+        self.executor = ThreadPoolExecutor(max_workers=1)
+
+    def submit(self, fn: Callable[..., list[Any]], items: Sequence[Any], *args: Any,
+               stage: Stage) -> Future[list[Any]]:
+        if not items:
+            return done_future([])
+
+        def timed() -> list[Any]:
+            seconds, results = timed_call(fn, list(items), *args)
+            self.busy[stage] = self.busy.get(stage, 0.0) + seconds
+            return results
+
+        return self.executor.submit(timed)
+
+    def shutdown(self, wait: bool = True) -> None:
+        self.executor.shutdown(wait=wait, cancel_futures=not wait)
+
+    def __enter__(self) -> InlinePool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown(wait=exc[0] is None)
+
+
+class DaskPool:
+    """distributed's client, closing it (and a LocalCluster it started) on shutdown."""
 
     def __init__(self, address: str, workers: int) -> None:
         from distributed import Client, LocalCluster
 
+        self.busy: dict[str, float] = {}
         self.cluster = None
         if address == "local":
-            self.cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
-                                        dashboard_address=None)
+            # distributed ships no type information for these calls
+            self.cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1,  # type: ignore[no-untyped-call]
+                                        processes=True, dashboard_address=None)
             address = self.cluster.scheduler_address
-        self.client = Client(address)
-        self.executor = self.client.get_executor(pure=False)
+        self.client = Client(address)  # type: ignore[no-untyped-call]
+        self.executor = self.client.get_executor(pure=False)  # type: ignore[no-untyped-call]
 
-    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
-        return self.executor.submit(fn, *args, **kwargs)
+    def submit(self, fn: Callable[..., list[Any]], items: Sequence[Any], *args: Any,
+               stage: Stage) -> Future[list[Any]]:
+        if not items:
+            return done_future([])
+        timed: Future[tuple[float, list[Any]]] = self.executor.submit(timed_call, fn, list(items), *args)
+        results: Future[list[Any]] = Future()
 
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        def unpack(done: Future[tuple[float, list[Any]]]) -> None:
+            try:
+                seconds, values = done.result()
+            except BaseException as exc:
+                results.set_exception(exc)
+                return
+            self.busy[stage] = self.busy.get(stage, 0.0) + seconds
+            results.set_result(values)
+
+        timed.add_done_callback(unpack)
+        return results
+
+    def shutdown(self, wait: bool = True) -> None:
         self.executor.shutdown(wait=wait)
-        self.client.close()
+        self.client.close()  # type: ignore[no-untyped-call]
         if self.cluster is not None:
             self.cluster.close()
 
+    def __enter__(self) -> DaskPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+
+
+def timed_call(fn: Callable[..., list[Any]], items: list[Any], *args: Any) -> tuple[float, list[Any]]:
+    """The work and its seconds, measured where it runs (a Dask worker's clock, not the queue's)."""
+    started = time.perf_counter()
+    results = fn(items, *args)
+    return time.perf_counter() - started, results
+
+
+def done_future(value: list[Any]) -> Future[list[Any]]:
+    future: Future[list[Any]] = Future()
+    future.set_result(value)
+    return future
+
 
 def default_workers() -> int:
-    return max(1, len(os.sched_getaffinity(0)))
+    return cpu_count()

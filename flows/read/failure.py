@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Literal
 
-from transforms.errors import RejectedArticle
+from transforms.errors import Failure, RejectedArticle
 from transforms.models import Origin
 
 # Every reason the read stage can give; the run report counts them.
@@ -31,14 +31,11 @@ READ_FAILURE_REASONS: frozenset[str] = frozenset(
 )
 
 
-class ReadFailure(BaseModel):
-    """Why one file, or one line of a JSONL file, produced no article."""
+class ReadFailure(Failure):
+    """A failure of the read stage (one file, or one line of a JSONL file): the one failure type, with its stage
+    fixed, so readers need not name it."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    origin: Origin
-    reason: str
-    detail: str
+    stage: Literal["read"] = "read"
 
     @classmethod
     def from_rejection(cls, origin: Origin, rejection: RejectedArticle) -> ReadFailure:

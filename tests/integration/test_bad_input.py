@@ -22,6 +22,7 @@ from flows.ingest.budget import ErrorBudget, ErrorBudgetExceeded
 from flows.ingest.flow import IngestOptions, ingest
 from flows.ingest.report import RunReport
 from tests.integration.second_node import article_text, write_articles
+from transforms.errors import Failure
 
 pytestmark = [pytest.mark.integration, pytest.mark.flow]
 CLI = [sys.executable, "-m", "flows.cli"]
@@ -145,7 +146,7 @@ EXPECTED_INDEXED = {"07000.txt", "07001.txt", "cp1252.txt", "latin1.txt", "mojib
                     "mixed.jsonl:1", "mixed.jsonl:3", "wide.json", "dates.txt", "twins.jsonl:1"}
 
 
-def letter_key(letter: deadletters.DeadLetter) -> str:
+def letter_key(letter: Failure) -> str:
     return Path(letter.origin.path).name + (f":{letter.origin.line}" if letter.origin.line else "")
 
 

@@ -28,8 +28,8 @@ def enriched(*paths: Path) -> list[EnrichedArticle]:
     from transforms.models import CleanArticle
 
     raws = [r for r in read_articles(list(paths)) if not hasattr(r, "reason")]
-    cleaned = [r for r in clean_chunk(raws).records if isinstance(r, CleanArticle)]
-    return [r for r in enrich_chunk(cleaned, lineage()).records if isinstance(r, EnrichedArticle)]
+    cleaned = [r for r in clean_chunk(raws) if isinstance(r, CleanArticle)]
+    return [r for r in enrich_chunk(cleaned, lineage()) if isinstance(r, EnrichedArticle)]
 
 
 def seed_candidates() -> list[StoryCandidate]:

@@ -1,0 +1,15 @@
+"""What produced a document: one number per stage, bumped in review when the stage's output changes.
+
+A document whose ``lineage.pipeline_version`` differs from the running one is enriched again on the next run, so a
+bump costs a pass of the NLP over the whole corpus: bump the stage whose *output* changed (a rule that finds other
+dates, a cleaner that keeps other lines), never for a docstring, a refactor or a speed-up. The document's shape has
+its own number beside the indexing code (``flows/index/document.py``); the versions of the packages whose models
+shape the output are part of the pipeline version too.
+"""
+
+from __future__ import annotations
+
+CLEAN = 1  # transforms/clean: main text, metadata, publication date
+SEGMENT = 1  # transforms/segment: paragraphs, sentences, passages and their offsets
+ENRICH = 1  # transforms/enrich: language, entities, date mentions
+DEDUP = 1  # transforms/dedup: content hash, signatures, story features
