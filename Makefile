@@ -18,6 +18,7 @@ demo: venv
 # The test suite: unit tests, then integration and flow tests against a real node the fixtures start.
 test: venv
 	$(VENV)/ruff check flows transforms tests
+	$(VENV)/mypy --strict flows transforms
 	$(VENV)/pytest -q -p no:cacheprovider
 
 lint: venv

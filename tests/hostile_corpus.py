@@ -15,8 +15,8 @@ import random
 from collections.abc import Callable
 from pathlib import Path
 
-WORDS = ("council harbour minister budget election school river market weather hospital train museum festival "
-         "police court farmers bridge energy prices workers ").split()
+WORDS = ("council", "harbour", "minister", "budget", "election", "school", "river", "market", "weather",
+         "hospital", "train", "museum", "festival", "police", "court", "farmers", "bridge", "energy", "prices")
 
 
 def article(rng: random.Random, marker: str) -> str:

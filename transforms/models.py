@@ -8,9 +8,7 @@ highlight, a passage or an entity can always be cut out of the stored body with 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
-
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -30,12 +28,19 @@ def encodable(text: str) -> str:
         return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
+ATOMS = (int, float, bool, type(None))
+
+
 def encodable_value(value: Any) -> Any:
-    if isinstance(value, str):
-        return encodable(value)
-    if isinstance(value, list | tuple):
-        return type(value)(encodable_value(v) for v in value)
-    if isinstance(value, dict):
+    """Called for every field of every record: plain values and built models (already checked) pass at once."""
+    kind = type(value)
+    if kind is str:
+        return value if value.isascii() else encodable(value)
+    if kind in ATOMS or isinstance(value, BaseModel):
+        return value
+    if kind is list or kind is tuple:
+        return kind(encodable_value(v) for v in value)
+    if kind is dict:
         return {encodable_value(k): encodable_value(v) for k, v in value.items()}
     return value
 

@@ -22,7 +22,8 @@ MAPPINGS_DIR = Path(__file__).resolve().parents[2] / "index_mappings"
 
 @cache
 def load_template(name: str = "articles") -> dict[str, Any]:
-    return json.loads((MAPPINGS_DIR / f"{name}.template.json").read_text())
+    template: dict[str, Any] = json.loads((MAPPINGS_DIR / f"{name}.template.json").read_text())
+    return template
 
 
 def template_for(alias: str, name: str = "articles") -> dict[str, Any]:
@@ -46,7 +47,8 @@ def existing_versions(client: Elasticsearch, alias: str) -> list[int]:
 def alias_target(client: Elasticsearch, alias: str) -> str | None:
     if not client.indices.exists_alias(name=alias):
         return None
-    return sorted(client.indices.get_alias(name=alias).keys())[-1]
+    names: list[str] = sorted(client.indices.get_alias(name=alias).keys())
+    return names[-1]
 
 
 @dataclass

@@ -56,7 +56,7 @@ def describe_error(error: Any) -> str:
 
 def backoff_seconds(attempt: int, limits: BulkLimits) -> float:
     """Full jitter around the exponential step, so parallel writers do not retry in lockstep."""
-    step = min(limits.max_backoff, limits.initial_backoff * 2**attempt)
+    step = min(limits.max_backoff, limits.initial_backoff * 2.0**attempt)
     return step * random.uniform(0.5, 1.5)
 
 

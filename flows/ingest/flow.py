@@ -32,7 +32,7 @@ from flows.ingest.pipeline import Pipeline
 from flows.ingest.progress import Progress
 from flows.ingest.report import RunReport
 from flows.ingest.workers import clean_chunk, default_workers, enrich_chunk, make_pool
-from flows.read import ReadFailure, read_articles
+from flows.read import ReadFailure, read_articles, source_path
 from flows.settings import Settings
 from flows.version import lineage, pipeline_version
 from transforms.errors import Failure
@@ -88,9 +88,9 @@ def select_inputs(client: Elasticsearch, alias: str, paths: list[str], retry: bo
         return
     letters = {letter.origin.label(): letter for letter in deadletters.list_letters(client, alias)}
     files = sorted({letter.origin.path for letter in letters.values()
-                    if follow_symlinks or not Path(letter.origin.path).is_symlink()})
+                    if follow_symlinks or not source_path(letter.origin.path).is_symlink()})
     produced: set[str] = set()
-    for item in read_articles([Path(f) for f in files], follow_symlinks=follow_symlinks):
+    for item in read_articles([source_path(f) for f in files], follow_symlinks=follow_symlinks):
         if item.origin.label() in letters or item.origin.path in letters:
             produced.update({item.origin.label(), item.origin.path})
             yield item

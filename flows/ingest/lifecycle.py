@@ -3,6 +3,7 @@ vanished from the source folders, and dropping old versions."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -10,6 +11,7 @@ from elasticsearch import Elasticsearch
 from elasticsearch.helpers import scan
 
 from flows.es.setup import alias_target, existing_versions, versioned_name
+from flows.read import display_path
 
 
 def start_rebuild(client: Elasticsearch, alias: str) -> str:
@@ -55,6 +57,8 @@ def drop_old(client: Elasticsearch, alias: str) -> list[str]:
 
 
 def under_roots_query(roots: Sequence[str]) -> dict[str, object]:
+    """Roots as labels are written: resolved, and shown as ``display_path`` shows a name that is not UTF-8."""
+    roots = [display_path(os.path.realpath(root)) for root in roots]
     should = [{"term": {"origin.path": root}} for root in roots]
     should += [{"prefix": {"origin.path": root.rstrip("/") + "/"}} for root in roots]
     return {"bool": {"should": should, "minimum_should_match": 1}}

@@ -20,6 +20,7 @@ from flows.read.failure import READ_FAILURE_REASONS, ReadFailure
 from flows.read.html import HtmlReader
 from flows.read.jsonl import JsonlReader, JsonReader
 from flows.read.limits import DEFAULT_LIMITS, ReadLimits
+from flows.read.paths import display_path, source_path
 from flows.read.source import ReadResult, SourceReader
 from flows.read.text import TextReader
 
@@ -33,10 +34,12 @@ __all__ = [
     "ReadResult",
     "SourceReader",
     "discover",
+    "display_path",
     "read_articles",
     "read_file",
     "scan",
     "source_format",
+    "source_path",
 ]
 
 READERS: dict[str, SourceReader] = {
@@ -56,7 +59,11 @@ def read_articles(
 
 
 def read_file(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[ReadResult]:
-    """The articles of one supported file (e.g. to re-read a dead letter); raises ValueError if unsupported."""
+    """The articles of one supported file; raises ValueError if unsupported.
+
+    To re-read a dead letter, pass ``source_path(letter.origin.path)``: an ``Origin.path`` is a label (see
+    ``flows.read.paths``), which differs from the file name when that is not UTF-8.
+    """
     file_format = source_format(path)
     if file_format is None:
         raise ValueError(f"unsupported file: {path}")

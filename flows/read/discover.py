@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from flows.read.failure import ReadFailure
+from flows.read.paths import display_path
 from transforms.models import Origin
 
 SUFFIX_FORMATS: dict[str, str] = {
@@ -24,6 +25,8 @@ SUFFIX_FORMATS: dict[str, str] = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
 }
+
+_Stack = list[tuple[Iterator[os.DirEntry[str]], tuple[Path, ...]]]
 
 
 def source_format(path: Path) -> str | None:
@@ -66,7 +69,7 @@ def _scan_given(given: Path, follow_symlinks: bool) -> Iterator[Path | ReadFailu
 
 def _walk(root: Path, follow_symlinks: bool) -> Iterator[Path | ReadFailure]:
     """Depth-first in name order, with a stack of folder iterators: deep trees cannot hit the recursion limit."""
-    stack: list[tuple[Iterator[os.DirEntry[str]], tuple[Path, ...]]] = []
+    stack: _Stack = []
     yield from _enter(root, (root,), stack)
     while stack:
         entries, ancestors = stack[-1]
@@ -81,7 +84,7 @@ def _walk(root: Path, follow_symlinks: bool) -> Iterator[Path | ReadFailure]:
                     yield item
 
 
-def _enter(directory: Path, ancestors: tuple[Path, ...], stack: list) -> Iterator[ReadFailure]:
+def _enter(directory: Path, ancestors: tuple[Path, ...], stack: _Stack) -> Iterator[ReadFailure]:
     try:
         with os.scandir(directory) as listing:
             entries = sorted(listing, key=lambda entry: entry.name)
@@ -101,10 +104,10 @@ def _visit(
         return
     real = Path(os.path.realpath(path))
     if path.is_symlink() and not follow_symlinks and not real.is_relative_to(root):
-        yield _failure(path, "symlink_outside_input", f"points to {real}; use follow_symlinks to read it")
+        yield _failure(path, "symlink_outside_input", f"points to {display_path(real)}; use follow_symlinks")
     elif real.is_dir():
         if real in ancestors:
-            yield _failure(path, "symlink_loop", f"points back to the enclosing folder {real}")
+            yield _failure(path, "symlink_loop", f"points back to the enclosing folder {display_path(real)}")
         else:
             yield (real, (*ancestors, real))
     else:
@@ -116,22 +119,36 @@ def _stat_failure(path: Path) -> ReadFailure | None:
         os.stat(path)
     except FileNotFoundError:
         if os.path.islink(path):
-            return _failure(path, "broken_symlink", f"target {os.readlink(path)} does not exist")
+            return _failure(path, "broken_symlink", f"target {_link_target(path)} does not exist")
         return _failure(path, "not_found", "no such file or folder")
     except OSError as exc:
         if os.path.islink(path):
             return _failure(path, "symlink_loop", f"cannot resolve: {exc.strerror or exc}")
         return _failure(path, "unreadable", exc.strerror or str(exc))
+    except ValueError:  # a NUL byte, or a string no file system can hold (a lone surrogate from JSON)
+        return _failure(path, "not_found", "not a possible file name")
     return None
 
 
+def _link_target(link: Path) -> str:
+    try:
+        return display_path(os.readlink(link))
+    except OSError:  # removed or replaced since it was listed
+        return "(unreadable)"
+
+
 def _file_or_failure(real: Path) -> Path | ReadFailure:
-    if not stat.S_ISREG(os.stat(real).st_mode):
+    try:
+        mode = os.stat(real).st_mode
+    except OSError as exc:  # gone or changed since it was listed
+        return _failure(real, "not_found" if isinstance(exc, FileNotFoundError) else "unreadable", str(exc.strerror))
+    if not stat.S_ISREG(mode):
         return _failure(real, "unsupported_format", "not a regular file (device, FIFO or socket)")
     if source_format(real) is None:
-        return _failure(real, "unsupported_format", f"unsupported suffix {''.join(real.suffixes[-2:]) or '(none)'}")
+        suffix = display_path("".join(real.suffixes[-2:])) or "(none)"
+        return _failure(real, "unsupported_format", f"unsupported suffix {suffix}")
     return real
 
 
 def _failure(path: Path, reason: str, detail: str) -> ReadFailure:
-    return ReadFailure(origin=Origin(path=str(Path(os.path.abspath(path)))), reason=reason, detail=detail)
+    return ReadFailure(origin=Origin(path=display_path(os.path.abspath(path))), reason=reason, detail=detail)

@@ -19,13 +19,14 @@ READ_FAILURE_REASONS: frozenset[str] = frozenset(
         "too_large",  # document > max_file_bytes, or a .gz inflating past max_decompressed_bytes
         "gzip_bomb",  # a .gz whose compression ratio exceeds max_compression_ratio
         "corrupt_archive",  # a .gz that is not gzip, or is truncated
-        "empty_input",  # empty or whitespace-only content
+        "empty_input",  # empty or whitespace-only content, or a JSONL file with no records
         "binary_content",  # NUL bytes or control characters: an image or archive under a text name
         "invalid_json",  # malformed JSON (one JSONL line, or a whole .json file)
         "line_too_long",  # a JSONL line longer than max_line_bytes
         "not_an_object",  # a JSON value that is not an object (e.g. an array)
         "missing_text",  # no body/text/content field
         "invalid_field",  # a known field with a value of the wrong type (e.g. a dict as title)
+        "too_many_bad_lines",  # a JSONL file given up after max_consecutive_bad_lines failed records in a row
         "unexpected_error",  # a bug in the reader: reported, never fatal to the run
     }
 )

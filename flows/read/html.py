@@ -30,6 +30,6 @@ class HtmlReader(SourceReader):
     format = "html"
 
     def _articles(self, path: Path, origin: Origin, limits: ReadLimits) -> Iterator[ReadResult]:
-        data = read_document(path, limits)
+        data, notes = read_document(path, limits)
         content, encoding = decode(data, hint=declared_charset(data))
-        yield RawArticle(origin=origin, format="html", content=content, encoding=encoding)
+        yield RawArticle(origin=origin, format="html", content=content, encoding=encoding, notes=notes)

@@ -17,8 +17,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from transforms.errors import RejectedArticle
 
 MiB = 1024 * 1024
+READ_CHUNK = 64 * 1024
 _COMPRESSED_CHUNK = 64 * 1024
 _INFLATE_CHUNK = 256 * 1024
+_GZIP_MAGIC = b"\x1f\x8b"
+_MAX_PADDING = 1 * 1024 * 1024
 
 
 class ReadLimits(BaseModel):
@@ -38,48 +41,75 @@ class ReadLimits(BaseModel):
     ratio_grace_bytes: int = Field(
         default=1 * MiB, ge=0, description="The ratio is checked only past this much output."
     )
-    max_line_bytes: int = Field(default=10 * MiB, gt=0, description="One JSONL line (one record).")
+    max_line_bytes: int = Field(
+        default=10 * MiB,
+        gt=0,
+        description="One JSON record: a JSONL line (as UTF-8, newline excluded) or a whole .json file. Parsing "
+        "costs up to ~25 times the record's size in memory, so this bounds the work per record.",
+    )
+    max_consecutive_bad_lines: int = Field(
+        default=1000,
+        gt=0,
+        description="JSONL lines failing in a row after which the rest of the file is not read: an image or "
+        "archive under a .jsonl name would otherwise become one dead letter per newline byte.",
+    )
 
 
 DEFAULT_LIMITS = ReadLimits()
 
 
-def open_stream(path: Path, limits: ReadLimits) -> BinaryIO:
-    """A buffered binary stream of the file's content, inflated and bounded when the name ends in .gz."""
+def open_stream(path: Path, limits: ReadLimits, notes: list[str] | None = None) -> io.BufferedReader:
+    """A buffered binary stream of the file's content, inflated and bounded when the name ends in .gz.
+
+    What the stream skips (bytes after the last gzip member) is described in ``notes`` when given.
+    """
     raw = open(path, "rb")  # noqa: SIM115 - ownership passes to the returned stream
     if not path.name.lower().endswith(".gz"):
         return raw
-    return io.BufferedReader(BoundedGzipReader(raw, limits), buffer_size=_INFLATE_CHUNK)
+    return io.BufferedReader(BoundedGzipReader(raw, limits, notes), buffer_size=_INFLATE_CHUNK)
 
 
-def read_document(path: Path, limits: ReadLimits) -> bytes:
-    """All bytes of a one-document file, or ``too_large`` once past ``max_file_bytes``."""
-    if not path.name.lower().endswith(".gz") and path.stat().st_size > limits.max_file_bytes:
-        raise RejectedArticle("read", "too_large", f"{path.stat().st_size} bytes > {limits.max_file_bytes}")
+def read_document(path: Path, limits: ReadLimits, max_bytes: int | None = None) -> tuple[bytes, list[str]]:
+    """All bytes of a one-document file and what reading skipped; ``too_large`` past ``max_bytes``.
+
+    ``max_bytes`` defaults to ``max_file_bytes``; the size is checked before the file is opened when it can be
+    and while it is inflated when not, so an oversized input costs no more than the limit in work and memory.
+    """
+    limit = limits.max_file_bytes if max_bytes is None else max_bytes
+    if not path.name.lower().endswith(".gz") and path.stat().st_size > limit:
+        raise RejectedArticle("read", "too_large", f"{path.stat().st_size} bytes > {limit}")
     chunks: list[bytes] = []
     size = 0
-    with open_stream(path, limits) as stream:
+    notes: list[str] = []
+    with open_stream(path, limits, notes) as stream:
         # In chunks: read(max + 1) would allocate the whole cap up front, even for a tiny or hostile file.
         while chunk := stream.read(_INFLATE_CHUNK):
             size += len(chunk)
-            if size > limits.max_file_bytes:
-                raise RejectedArticle("read", "too_large", f"document larger than {limits.max_file_bytes} bytes")
+            if size > limit:
+                raise RejectedArticle("read", "too_large", f"document larger than {limit} bytes")
             chunks.append(chunk)
-    return b"".join(chunks)
+    return b"".join(chunks), notes
 
 
 class BoundedGzipReader(io.RawIOBase):
-    """Inflates gzip (multi-member too) in bounded steps, refusing bombs, oversize and corrupt streams."""
+    """Inflates gzip (multi-member too) in bounded steps, refusing bombs, oversize and corrupt streams.
 
-    def __init__(self, raw: BinaryIO, limits: ReadLimits) -> None:
+    Bytes after a complete member that do not start another one (zero padding from tape or block devices,
+    garbage appended by a broken transfer) are ignored with a note, as ``gzip -d`` ignores them with a warning:
+    the members before them are intact.
+    """
+
+    def __init__(self, raw: BinaryIO, limits: ReadLimits, notes: list[str] | None = None) -> None:
         super().__init__()
         self._raw = raw
         self._limits = limits
+        self._notes = notes if notes is not None else []
         self._inflater: zlib._Decompress | None = None  # None between gzip members
         self._pending = b""  # compressed bytes read but not yet fed to the inflater
         self._compressed_read = 0
         self._inflated = 0
         self._members = 0
+        self._finished = False
 
     def readable(self) -> bool:
         return True
@@ -100,29 +130,68 @@ class BoundedGzipReader(io.RawIOBase):
 
     def _inflate(self, want: int) -> bytes | None:
         """Up to ``want`` inflated bytes; b"" when a step produced nothing yet; None at the end."""
-        if not self._pending:
-            self._pending = self._raw.read(_COMPRESSED_CHUNK)
-            self._compressed_read += len(self._pending)
-            if not self._pending:
-                return self._end_of_input()
-        if self._inflater is None:
-            self._inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-            self._members += 1
+        if self._finished:
+            return None
+        if not self._pending and not self._read_compressed():
+            if self._inflater is not None:
+                raise RejectedArticle("read", "corrupt_archive", "gzip stream truncated")
+            self._finished = True
+            return None
+        inflater = self._inflater if self._inflater is not None else self._start_member()
+        if inflater is None:
+            return None
         try:
-            out = self._inflater.decompress(self._pending, min(want, _INFLATE_CHUNK))
+            out = inflater.decompress(self._pending, min(want, _INFLATE_CHUNK))
         except zlib.error as exc:
             raise RejectedArticle("read", "corrupt_archive", f"gzip member {self._members}: {exc}") from exc
-        if self._inflater.eof:
-            self._pending, self._inflater = self._inflater.unused_data, None
+        if inflater.eof:
+            self._pending, self._inflater = inflater.unused_data, None
         else:
-            self._pending = self._inflater.unconsumed_tail
+            self._pending = inflater.unconsumed_tail
         self._account(len(out))
         return out
 
-    def _end_of_input(self) -> None:
-        if self._inflater is not None:
-            raise RejectedArticle("read", "corrupt_archive", "gzip stream truncated")
-        return None
+    def _read_compressed(self) -> bool:
+        chunk = self._raw.read(_COMPRESSED_CHUNK)
+        self._compressed_read += len(chunk)
+        self._pending += chunk
+        return bool(chunk)
+
+    def _start_member(self) -> zlib._Decompress | None:
+        """None when the pending bytes are not a gzip member: an error first, trailing bytes after one."""
+        while len(self._pending) < len(_GZIP_MAGIC) and self._read_compressed():
+            pass
+        if not self._pending.startswith(_GZIP_MAGIC):
+            if not self._members:
+                raise RejectedArticle("read", "corrupt_archive", "not gzip: the file does not start with 1f 8b")
+            self._ignore_trailing_bytes()
+            return None
+        self._inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        self._members += 1
+        return self._inflater
+
+    def _ignore_trailing_bytes(self) -> None:
+        """Zero padding silently, anything else with a note, as ``gzip -d`` does; the tail is never inflated."""
+        consumed = self._compressed_read - len(self._pending)
+        if not self._zero_padding():
+            try:
+                end = self._raw.seek(0, io.SEEK_END)
+            except OSError:  # not seekable: report what was read
+                end = self._compressed_read
+            self._notes.append(f"gzip: {end - consumed} bytes after member {self._members} ignored (not gzip)")
+        self._pending, self._finished = b"", True
+
+    def _zero_padding(self) -> bool:
+        """Whether the rest is zeros (tape and block devices pad so), judged on at most ``_MAX_PADDING`` bytes."""
+        tail, checked = self._pending, 0
+        while not tail.strip(b"\0"):
+            checked += len(tail)
+            if checked > _MAX_PADDING:
+                return False
+            tail = self._raw.read(_COMPRESSED_CHUNK)
+            if not tail:
+                return True
+        return False
 
     def _account(self, produced: int) -> None:
         self._inflated += produced

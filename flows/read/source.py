@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from flows.read.failure import ReadFailure
 from flows.read.limits import ReadLimits
+from flows.read.paths import display_path
 from transforms.errors import RejectedArticle
 from transforms.models import Origin, RawArticle
 
@@ -25,7 +26,7 @@ class SourceReader(ABC):
     format: ClassVar[str]
 
     def read(self, path: Path, limits: ReadLimits) -> Iterator[ReadResult]:
-        origin = Origin(path=str(path))
+        origin = Origin(path=display_path(path))
         try:
             yield from self._articles(path, origin, limits)
         except RejectedArticle as rejection:

@@ -15,5 +15,6 @@ class TextReader(SourceReader):
     format = "text"
 
     def _articles(self, path: Path, origin: Origin, limits: ReadLimits) -> Iterator[ReadResult]:
-        content, encoding = decode(read_document(path, limits))
-        yield RawArticle(origin=origin, format="text", content=content, encoding=encoding)
+        data, notes = read_document(path, limits)
+        content, encoding = decode(data)
+        yield RawArticle(origin=origin, format="text", content=content, encoding=encoding, notes=notes)

@@ -51,13 +51,11 @@ def test_cli_run_against_a_closed_port_fails_fast_and_says_what_to_do(tmp_path: 
     write_articles(tmp_path / "in", 2)
     env = {"ES_URL": f"http://127.0.0.1:{free_port()}", "NEWSINDEX_HOME": str(tmp_path / "home"),
            "PATH": "/usr/bin:/bin", "HOME": str(Path.home())}
-    started = time.monotonic()
     done = subprocess.run([*CLI, "run", str(tmp_path / "in"), "--no-progress"], capture_output=True, text=True,
                           timeout=120, env=env, cwd=Path(__file__).resolve().parents[2])
-    elapsed = time.monotonic() - started
     assert done.returncode != 0
     assert "unreachable" in done.stderr and "newsindex es start" in done.stderr
-    assert elapsed < 30, f"took {elapsed:.1f} s to report an unreachable node"
+    assert "Starting temporary server" not in done.stderr  # failed before paying for Prefect's start
 
 
 def test_flow_raises_before_recording_anything(tmp_path: Path, prefect_harness: None) -> None:

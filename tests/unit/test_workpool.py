@@ -3,11 +3,10 @@ it was on fails; every other input of the job, before and after it in the same g
 
 from __future__ import annotations
 
-from transforms.errors import Failure
-from transforms.models import Origin
-
 from flows.ingest.workpool import WorkPool
 from tests.unit.workpool_jobs import Item, run
+from transforms.errors import Failure
+from transforms.models import Origin
 
 
 def items(*actions: str) -> list[Item]:
