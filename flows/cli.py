@@ -5,12 +5,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NoReturn
 
-from flows.settings import Settings
+from pydantic import ValidationError
+from pydantic_settings import SettingsError
+
+from flows.settings import Settings, default_home
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -52,27 +58,26 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     options = IngestOptions(batch_size=args.batch_size, follow_symlinks=args.follow_symlinks, rebuild=args.rebuild,
                             prune=args.prune, retry_deadletters=args.retry_deadletters, dask=args.dask,
                             near_duplicates=not args.no_near_duplicates, dedup_memory=args.dedup_memory,
-                            show_progress=not args.no_progress, **extra)
+                            show_progress=not args.no_progress, report_path=args.report,
+                            seconds_per_input=args.seconds_per_input, **extra)
     from flows.es.client import connect_checked
 
     connect_checked(settings)  # fail fast, before Prefect's server starts
     report = ingest(paths=[str(p) for p in args.paths], options=options)
-    print(report.table())
-    if args.report:
-        Path(args.report).write_text(report.model_dump_json(indent=2))
+    print(report.table())  # the flow wrote --report itself, on failure too
     return 0 if report.accounted else 1
 
 
 def cmd_enrich(args: argparse.Namespace, settings: Settings) -> int:
-    from flows.index.deadletters import DeadLetter
     from flows.index.document import to_document
     from flows.ingest.flow import iter_enriched
     from transforms.dedup.identity import article_id
+    from transforms.errors import Failure
 
     published = _parse_iso(args.published_at) if args.published_at else None
     failures = 0
     for record in iter_enriched(args.paths, published, args.follow_symlinks):
-        if isinstance(record, DeadLetter):
+        if isinstance(record, Failure):
             failures += 1
             print(f"rejected {record.origin.label()}: {record.stage}/{record.reason}: {record.detail}", file=sys.stderr)
             continue
@@ -97,16 +102,19 @@ def cmd_deadletters(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.search.commands import note_if_partial, note_query_cuts
     from flows.search.query import facet_counts, format_response, run_search, search_params
     from flows.search.render import render
 
     params = search_params(args.query, args.filter, size=args.size, offset=args.offset, story=args.story)
+    note_query_cuts(args.query)
     if args.render:
         print(json.dumps(render("articles-search", params), indent=2, ensure_ascii=False))
         return 0
     from flows.es.client import connect_checked
 
     response = run_search(connect_checked(settings), settings.index, params)
+    note_if_partial(response)
     if args.json:
         hits = [{"id": h["_id"], "score": h["_score"], **h["_source"], "highlight": h.get("highlight", {})}
                 for h in response["hits"]["hits"]]
@@ -126,7 +134,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from flows.ingest.prefect_server import prefect_api
 
     paths = [str(p.resolve()) for p in args.paths]
-    settings.home.mkdir(parents=True, exist_ok=True)
+    ensure_home(settings.home)
     with prefect_api(args.prefect_port, settings.home / "prefect-server.log") as url:
         print(f"serving the ingest flow on the Prefect server at {url}", file=sys.stderr)
         serve(paths, options, cron=args.cron, interval_seconds=args.interval)
@@ -150,9 +158,47 @@ class UsageError(ValueError):
     """Wrong command-line use: a one-line message, exit 2."""
 
 
+class CliParser(argparse.ArgumentParser):
+    """argparse's errors as one `newsindex:` line, like every other error (its own is the usage block, then it)."""
+
+    def error(self, message: str) -> NoReturn:
+        where = self.prog.removeprefix("newsindex").strip()
+        if "required: query" in message:
+            message += " (a query that starts with '-' goes after --: newsindex search -- -word)"
+        self.exit(2, f"newsindex: {where + ': ' if where else ''}{one_line(message)} (see {self.prog} --help)\n")
+
+
+def number_in(kind: Callable[[str], float], low: float, high: float) -> Callable[[str], float]:
+    """An argparse type: a number within bounds, refused with the bounds named."""
+    def parse(text: str) -> float:
+        value = kind(text)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{text} is not within {_plain_number(low)} to {_plain_number(high)}")
+        return value
+
+    parse.__name__ = kind.__name__  # argparse names the type in "invalid int value"
+    return parse
+
+
+def _plain_number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
 def _parse_iso(value: str) -> datetime:
-    parsed = datetime.fromisoformat(value)
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--published-at {value!r}: expected an ISO date or datetime, e.g. 2024-05-31") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def ensure_home(home: Path) -> None:
+    """A cache made here is private; one that exists is the node's to arrange (`es start` shares it with the
+    node's group when root runs the node as its own user), so it is left as it is."""
+    from flows.es.install import private_dir
+
+    if not home.exists():
+        private_dir(home)
 
 
 EVALUATIONS = ("extraction", "dates", "language", "ner")
@@ -168,7 +214,9 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newsindex", description=__doc__)
+    parser = CliParser(prog="newsindex", description=__doc__)
+    parser.add_argument("--debug", action="store_true",
+                        help="print the traceback of an unexpected error (also NEWSINDEX_DEBUG=1)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     es = sub.add_parser("es", help="the embedded local Elasticsearch node")
@@ -181,7 +229,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run the ingest flow over files and folders of raw articles")
     run.add_argument("paths", nargs="*", type=Path)
-    run.add_argument("--report", type=Path, help="write the run report as JSON to this file")
+    run.add_argument("--report", type=str, help="write the run report as JSON to this file (also when the run fails)")
+    run.add_argument("--seconds-per-input", type=float, default=120.0, metavar="S",
+                     help="longest a worker may spend on one input in one stage before it is replaced (default 120)")
     run.add_argument("--workers", type=int, help="worker processes for clean/enrich (default: all cores)")
     run.add_argument("--batch-size", type=int, default=256)
     run.add_argument("--dedup-memory", type=int, default=4096,
@@ -205,14 +255,14 @@ def build_parser() -> argparse.ArgumentParser:
     enrich.add_argument("--strict", action="store_true", help="exit 1 when an input was rejected")
     enrich.set_defaults(handler=cmd_enrich)
 
+    from flows.search.commands import FILTER_HELP, OFFSET_HELP, QUERY_HELP, SIZE_HELP
+
     search = sub.add_parser("search", help="full-text search with highlights and facets")
-    search.add_argument("query", help="free text (simple_query_string syntax); empty for all")
-    search.add_argument("--filter", action="append", default=[], metavar="FIELD=VALUE",
-                        help="language, source, story_id, entity, person, organization, location, group, event, "
-                             "published_from, published_to, mentioned_from, mentioned_to")
+    search.add_argument("query", help=QUERY_HELP)
+    search.add_argument("--filter", action="append", default=[], metavar="FIELD=VALUE", help=FILTER_HELP)
     search.add_argument("--story", help="only articles of this story_id")
-    search.add_argument("--size", type=int, default=10)
-    search.add_argument("--offset", type=int, default=0)
+    search.add_argument("--size", type=int, default=10, help=SIZE_HELP)
+    search.add_argument("--offset", type=int, default=0, help=OFFSET_HELP)
     search.add_argument("--json", action="store_true")
     search.add_argument("--render", action="store_true", help="print the rendered request body, do not search")
     search.set_defaults(handler=cmd_search)
@@ -221,10 +271,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("paths", nargs="+", type=Path)
     when = serve.add_mutually_exclusive_group(required=True)
     when.add_argument("--cron", help='cron schedule, e.g. "*/15 * * * *"')
-    when.add_argument("--interval", type=float, help="seconds between runs")
+    when.add_argument("--interval", type=number_in(float, 1, 366 * 86400), help="seconds between runs")
     serve.add_argument("--workers", type=int)
     serve.add_argument("--prune", action="store_true")
-    serve.add_argument("--prefect-port", type=int, default=4200,
+    serve.add_argument("--prefect-port", type=number_in(int, 1, 65535), default=4200,
                        help="port of the local Prefect server started when PREFECT_API_URL is not set")
     serve.set_defaults(handler=cmd_serve)
 
@@ -249,44 +299,146 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Every failure ends as one `newsindex:` line on stderr: exit 2 for what the user can fix, 1 for a bug (its
+    traceback goes to a log, or to stderr with --debug). A reader that closes the pipe early ends the output."""
+    tolerate_unencodable_output()
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     # The ephemeral server migrates its database on first use; 20 s (Prefect's default) is short on 2 busy cores.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
-    settings = Settings()
-    handler: Handler = args.handler
+    debug = os.environ.get("NEWSINDEX_DEBUG", "") not in {"", "0"}
     try:
-        return handler(args, settings)
+        code = run_command(argv, debug)
+        sys.stdout.flush()  # here, not at exit, so a closed pipe is caught below
+        return code
+    except BrokenPipeError:
+        return stdout_closed()
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # a clear one-line error for what users can fix; a traceback for bugs
-        message = user_message(exc)
-        if message is None:
-            raise
-        print(f"newsindex: {message}", file=sys.stderr)
+
+
+def run_command(argv: Sequence[str] | None, debug: bool) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as done:  # --help (exit 0), or CliParser.error's line (exit 2)
+        return done.code if isinstance(done.code, int) else 2
+    handler: Handler = args.handler
+    try:
+        return handler(args, Settings())
+    except (BrokenPipeError, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        return report_error(exc, debug or args.debug)
+
+
+def tolerate_unencodable_output() -> None:
+    """A terminal whose encoding lacks a character (LANG=…ISO-8859-1 and a Korean title) gets an escape, not a
+    UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
+def stdout_closed() -> int:
+    """`newsindex search … | head -1`: the reader has what it wants. What is still buffered goes to /dev/null,
+    not into a second BrokenPipeError at exit; 141 is what a shell reports for a writer that SIGPIPE ended."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return 141
+
+
+def report_error(exc: Exception, debug: bool) -> int:
+    message = user_message(exc)
+    if message is not None:
+        print(f"newsindex: {one_line(message)}", file=sys.stderr)
         return 2
+    if debug:
+        traceback.print_exception(exc)
+        return 1
+    where = save_traceback(exc)
+    print(f"newsindex: unexpected error: {one_line(f'{type(exc).__name__}: {exc}')} ({where})", file=sys.stderr)
+    return 1
+
+
+ERROR_LOG = "cli-errors.log"
+
+
+def save_traceback(exc: Exception) -> str:
+    """Appends the traceback to a private log in the cache; says where, or why it could not."""
+    path = default_home() / ERROR_LOG
+    try:
+        ensure_home(path.parent)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8", errors="backslashreplace") as log:
+            log.write(f"--- {datetime.now(UTC).isoformat()} newsindex {' '.join(sys.argv[1:2])}\n")
+            log.write("".join(traceback.format_exception(exc)))
+    except Exception as failure:
+        return f"traceback not saved ({type(failure).__name__}: {failure}); --debug or NEWSINDEX_DEBUG=1 prints it"
+    return f"traceback in {path}; --debug or NEWSINDEX_DEBUG=1 prints it"
+
+
+def one_line(text: str, limit: int = 1500) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def user_message(exc: Exception) -> str | None:
-    from elasticsearch import AuthorizationException
-    from elasticsearch import ConnectionError as EsConnectionError
-
+    """The message of an error the user can act on (a value, the node, credentials, a path); None for a bug."""
     from flows.es.client import Unreachable
     from flows.es.install import InstallError
     from flows.es.node import NodeError
     from flows.es.setup import MappingConflict
     from flows.ingest.budget import ErrorBudgetExceeded
-    from flows.search.query import BadFilter
+    from flows.search.limits import BadValue
+
+    if isinstance(exc, ValidationError):
+        return invalid_values(exc)
+    if isinstance(exc, SettingsError):  # a value pydantic-settings could not even decode (JSON of a dict setting)
+        field = re.search(r'field "(\w+)"', str(exc))
+        return f"invalid value: {setting_variable(field.group(1)) if field else 'a setting'}: {exc.__cause__ or exc}"
+    if isinstance(exc, FileNotFoundError | PermissionError | IsADirectoryError | NotADirectoryError):
+        return f"{exc.strerror}: {exc.filename}" if exc.filename else str(exc)
+    if isinstance(exc, Unreachable | InstallError | NodeError | BadValue | UsageError | ErrorBudgetExceeded
+                  | MappingConflict):
+        return str(exc)
+    return elasticsearch_message(exc)
+
+
+def elasticsearch_message(exc: Exception) -> str | None:
+    """What the node's answer (or silence) means for the user; None for an error that is a bug of ours."""
+    from elasticsearch import AuthorizationException, ConnectionTimeout, NotFoundError
+    from elasticsearch import ConnectionError as EsConnectionError
 
     if isinstance(exc, AuthorizationException):
         return f"Elasticsearch refused this action for these credentials (403): {exc.message}"
+    if isinstance(exc, ConnectionTimeout):
+        return f"Elasticsearch did not answer in time ({exc.message}); try again, or raise ES_REQUEST_TIMEOUT."
     if isinstance(exc, EsConnectionError):
         return ("Elasticsearch became unreachable during the run. Documents written so far are kept; run the same "
                 "command again to finish (inputs already indexed are skipped as unchanged).")
-    if isinstance(exc, Unreachable | InstallError | NodeError | BadFilter | UsageError | ErrorBudgetExceeded
-                  | MappingConflict):
-        return str(exc)
+    if isinstance(exc, NotFoundError) and exc.error == "index_not_found_exception":
+        reason = exc.body.get("error", {}).get("reason") if isinstance(exc.body, dict) else None
+        return f"Elasticsearch: {reason or exc.message}: run `newsindex setup`, or check NEWSINDEX_INDEX."
     return None
+
+
+def setting_variable(field: str) -> str:
+    """The environment variable of a Settings field, as the user sets it."""
+    info = Settings.model_fields.get(field)
+    alias = info.validation_alias if info else None
+    return alias if isinstance(alias, str) else field.upper()
+
+
+def invalid_values(exc: ValidationError) -> str:
+    """pydantic's errors by name (a flag as --batch-size, a setting by its variable), without the values: a
+    setting may be a secret."""
+    names = [".".join(str(part) for part in error["loc"]) for error in exc.errors()]
+    parts = [f"{name if name.isupper() else '--' + name.replace('_', '-')}: {error['msg']}"
+             for name, error in zip(names, exc.errors(), strict=True)]
+    return "invalid value: " + "; ".join(parts)
 
 
 if __name__ == "__main__":

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LOCAL_ES_URL = "http://127.0.0.1:9200"
@@ -39,15 +40,27 @@ class Settings(BaseSettings):
     )
     es_ca_cert: Path | None = Field(default=None, validation_alias="ES_CA_CERT", description="CA for https.")
     es_request_timeout: float = Field(default=60.0, gt=0, le=600, validation_alias="ES_REQUEST_TIMEOUT")
-    index: str = Field(default="articles", validation_alias="NEWSINDEX_INDEX", description="Alias to read/write.")
+    # A plain index name: a wildcard or a comma would make "the alias" every index the credentials can read.
+    index: str = Field(default="articles", validation_alias="NEWSINDEX_INDEX", pattern=r"^[a-z0-9][a-z0-9._-]{0,199}$",
+                       description="Alias to read/write: lowercase letters, digits, '.', '_', '-'.")
     home: Path = Field(default_factory=default_home, validation_alias="NEWSINDEX_HOME")
-    es_version: str = Field(default="8.19.21", validation_alias="NEWSINDEX_ES_VERSION")
-    es_heap_min: str = Field(default="512m", validation_alias="NEWSINDEX_ES_HEAP_MIN")
-    es_heap_max: str = Field(default="1g", validation_alias="NEWSINDEX_ES_HEAP_MAX")
+    # These three end up in a Maven coordinate, a path and the JVM's command line: shapes, not free text.
+    es_version: str = Field(default="8.19.21", validation_alias="NEWSINDEX_ES_VERSION", pattern=r"^\d+\.\d+\.\d+$")
+    es_heap_min: str = Field(default="512m", validation_alias="NEWSINDEX_ES_HEAP_MIN", pattern=r"^\d+[kmgKMG]?$")
+    es_heap_max: str = Field(default="1g", validation_alias="NEWSINDEX_ES_HEAP_MAX", pattern=r"^\d+[kmgKMG]?$")
     es_node_settings: dict[str, str | int | float | bool] = Field(
         default_factory=dict, validation_alias="NEWSINDEX_ES_NODE_SETTINGS",
         description="Extra elasticsearch.yml settings for the local node, as JSON (e.g. thread pool sizes in tests).")
     es_start_timeout: float = Field(default=180.0, gt=0, le=1800, validation_alias="NEWSINDEX_ES_START_TIMEOUT")
+
+    @field_validator("es_node_settings")
+    @classmethod
+    def _plain_setting_names(cls, value: dict[str, str | int | float | bool]) -> dict[str, str | int | float | bool]:
+        """Names are written unquoted into elasticsearch.yml: a newline or a colon in one would add other settings."""
+        bad = [name for name in value if not re.fullmatch(r"[A-Za-z0-9_.-]+", name)]
+        if bad:
+            raise ValueError(f"setting names may hold only letters, digits, '.', '_' and '-': {bad}")
+        return value
 
     @cached_property
     def es_host(self) -> str:

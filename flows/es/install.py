@@ -9,12 +9,16 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
+import stat
 import subprocess
 import zipfile
 from pathlib import Path
 
 ARTIFACT = "org.elasticsearch.distribution.integ-test-zip:elasticsearch:{version}:zip"
 NODE_USER = "newsindex-es"
+# The translog and segments hold every indexed article in clear text and the config holds the password hashes:
+# nothing the node writes is for other local users. As a shell umask, applied after `runuser` (PAM may reset it).
+NODE_UMASK = "077"
 
 
 class InstallError(RuntimeError):
@@ -87,3 +91,52 @@ def run_as_prefix(user: str | None) -> list[str]:
 def chown_tree(path: Path, user: str | None) -> None:
     if user:
         subprocess.run(["chown", "-R", f"{user}:", str(path)], check=True, capture_output=True)
+
+
+def with_node_umask(cmd: list[str]) -> list[str]:
+    """The command under the node's umask, so every file the node (or its tools) creates is private."""
+    return ["sh", "-c", f'umask {NODE_UMASK} && exec "$@"', "sh", *cmd]
+
+
+def node_gid(user: str | None) -> int | None:
+    return pwd.getpwnam(user).pw_gid if user else None
+
+
+def private_dir(path: Path, group: int | None = None) -> Path:
+    """Creates or tightens a folder to 0700, or 0750 for ``group`` (the node's own group, when it runs as another
+    user and must pass through). Tightened even when it exists: caches made by older versions were 0755."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_mode & stat.S_ISVTX or path.resolve() == Path("/"):
+        raise InstallError(f"{path} is a shared folder (like /tmp): point NEWSINDEX_HOME at a folder of its own.")
+    if group is not None and path.stat().st_gid != group:
+        os.chown(path, -1, group)
+    wanted = 0o750 if group is not None else 0o700
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode == wanted:
+        return path
+    try:
+        path.chmod(wanted)
+    except PermissionError as exc:
+        if mode & 0o007:  # another user's folder that is open to all: refuse to put anything in it
+            raise InstallError(f"{path} is open to other users and belongs to uid {path.stat().st_uid}: run as "
+                               f"that user, or point NEWSINDEX_HOME elsewhere.") from exc
+    return path
+
+
+def close_tree(root: Path) -> None:
+    """Removes group and other access below ``root``; symlinks are left alone (chmod would follow them)."""
+    if not root.is_dir():
+        return
+    for folder, dirs, files in os.walk(root):
+        for name in (*dirs, *files):
+            _close(Path(folder) / name)
+    _close(root)
+
+
+def _close(path: Path) -> None:
+    try:
+        mode = path.lstat().st_mode
+        if not stat.S_ISLNK(mode) and stat.S_IMODE(mode) & 0o077:
+            path.chmod(stat.S_IMODE(mode) & 0o700)
+    except FileNotFoundError:  # a running node deletes translog generations and merged segments meanwhile
+        pass

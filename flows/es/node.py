@@ -7,6 +7,10 @@ Layout under the cache directory (``Settings.home``)::
     data/ logs/ run/        node data, logs (newsindex.log) and pid file (owned by the node user)
     plugin-build/           the analysis plugin built from analysis-plugin/
     credentials.json        the generated superuser password, mode 0600
+
+The translog and segments hold every article in clear text, so nothing here is open to other local users: the
+cache is 0700 (0750 with the node's group when root runs the node as its own user), the node's folders 0700, and
+the node runs under umask 077. ``es start`` tightens caches made before this was so.
 """
 
 from __future__ import annotations
@@ -127,9 +131,11 @@ def ensure_superuser(paths: NodePaths, user: str | None) -> None:
     password = secrets.token_urlsafe(18)
     cli = [str(paths.es_home / "bin" / "elasticsearch-users")]
     prefix = install.run_as_prefix(user)
-    subprocess.run([*prefix, *cli, "userdel", SUPERUSER], capture_output=True, check=False)
-    done = subprocess.run([*prefix, *cli, "useradd", SUPERUSER, "-p", password, "-r", "superuser"],
-                          capture_output=True, text=True, check=False, env=node_env(paths))
+    subprocess.run([*prefix, *install.with_node_umask([*cli, "userdel", SUPERUSER])], capture_output=True,
+                   check=False)
+    add = [*cli, "useradd", SUPERUSER, "-p", password, "-r", "superuser"]
+    done = subprocess.run([*prefix, *install.with_node_umask(add)], capture_output=True, text=True, check=False,
+                          env=node_env(paths))
     if done.returncode != 0:
         raise NodeError(f"Could not create the local superuser: {done.stderr.strip()[-500:]}")
     fd = os.open(paths.credentials, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -148,26 +154,40 @@ def node_env(paths: NodePaths, settings: Settings | None = None) -> dict[str, st
 def prepare(settings: Settings) -> tuple[NodePaths, str | None]:
     """Fetches, unpacks, builds the analysis plugin and writes config: everything but starting."""
     paths = paths_for(settings)
-    paths.home.mkdir(parents=True, exist_ok=True)
-    paths.home.chmod(0o755)
+    user = install.node_user()
+    secure_layout(paths, user)
     zip_path = install.fetch_zip(paths.home, settings.es_version)
     install.unpack(zip_path, paths.home)
-    user = install.node_user()
-    for folder in (paths.data, paths.logs, paths.run):
-        folder.mkdir(exist_ok=True)
     install.chown_tree(paths.es_home, user)
     ensure_plugin(paths.es_home, paths.home / "plugin-build", install.java_home(), install.run_as_prefix(user))
     write_config(settings, paths)
     for folder in (paths.es_home, paths.data, paths.logs, paths.run):
         install.chown_tree(folder, user)
     ensure_superuser(paths, user)
+    secure_layout(paths, user)
     return paths, user
+
+
+def secure_layout(paths: NodePaths, user: str | None) -> None:
+    """Closes the cache and the node's folders to other users, creating what is missing.
+
+    The node's user passes through the cache by its group (when root runs it as that user); everything holding
+    articles, logs or password hashes is owner-only, files already there included.
+    """
+    install.private_dir(paths.home, group=install.node_gid(user))
+    for folder in (paths.data, paths.logs, paths.run):
+        if not folder.exists():
+            install.private_dir(folder)
+            install.chown_tree(folder, user)
+    for folder in (paths.data, paths.logs, paths.run, paths.es_home / "config"):
+        install.close_tree(folder)
 
 
 def start(settings: Settings) -> str:
     """Starts the node unless it runs; returns a one-line message. Waits for yellow health."""
     paths = paths_for(settings)
     if running_pid(paths) is not None:
+        secure_layout(paths, install.node_user())
         wait_for_health(settings, paths, timeout=settings.es_start_timeout)
         return f"Elasticsearch is already running at {settings.es_url} (pid {running_pid(paths)})."
     if port_in_use(settings.es_host, settings.es_port):
@@ -180,7 +200,8 @@ def start(settings: Settings) -> str:
 
 
 def launch(settings: Settings, paths: NodePaths, user: str | None) -> None:
-    cmd = [*install.run_as_prefix(user), str(paths.es_home / "bin" / "elasticsearch"), "-d", "-p", str(paths.pid_file)]
+    daemon = [str(paths.es_home / "bin" / "elasticsearch"), "-d", "-p", str(paths.pid_file)]
+    cmd = [*install.run_as_prefix(user), *install.with_node_umask(daemon)]
     done = subprocess.run(cmd, env=node_env(paths, settings), capture_output=True, text=True, check=False,
                           cwd=paths.home, stdin=subprocess.DEVNULL)
     if done.returncode != 0:

@@ -6,6 +6,7 @@ sentences holding the matched terms) out of the text it already has, or link to 
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -13,12 +14,14 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from flows.search.query import clean_query, parse_filters, plain_highlight
+from flows.search.limits import check_per_article, check_window
+from flows.search.query import clean_query, for_terminal, parse_filters, plain_highlight
 from flows.search.render import render
 
 TEMPLATE = "articles-passages"
 PRE, POST = "<em>", "</em>"
 _MARK = re.compile(f"{re.escape(PRE)}(.*?){re.escape(POST)}", re.DOTALL)
+_HTML_ESCAPES = {'"': "&quot;", "&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&#x27;", "/": "&#x2F;"}
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,8 @@ class PassageHit:
 
 def passage_params(query: str, filters: Sequence[str], size: int = 10, offset: int = 0,
                    per_article: int = 3) -> dict[str, Any]:
+    check_window(size, offset)
+    check_per_article(per_article)
     return {"query": clean_query(query), "size": size, "from": offset, "passages_per_article": per_article,
             **parse_filters(filters)}
 
@@ -50,19 +55,27 @@ def run_passages(client: Elasticsearch, alias: str, params: dict[str, Any]) -> d
 
 
 def unmark(highlighted: str) -> tuple[str, list[tuple[int, int]]]:
-    """The text without highlight tags, and the spans of the marked terms in it."""
+    """The raw text of an html-encoded highlight, and the spans of the marked terms in it.
+
+    The templates' encoder is html, so a mark is always a tag and any `<` of the article arrives as `&lt;`.
+    """
     plain, spans, last = [], [], 0
     position = 0
     for match in _MARK.finditer(highlighted):
-        before = highlighted[last:match.start()]
+        before, marked = html.unescape(highlighted[last:match.start()]), html.unescape(match.group(1))
         plain.append(before)
         position += len(before)
-        spans.append((position, position + len(match.group(1))))
-        plain.append(match.group(1))
-        position += len(match.group(1))
+        spans.append((position, position + len(marked)))
+        plain.append(marked)
+        position += len(marked)
         last = match.end()
-    plain.append(highlighted[last:])
+    plain.append(html.unescape(highlighted[last:]))
     return "".join(plain), spans
+
+
+def encode_html(text: str) -> str:
+    """Text escaped as the node's html encoder escapes it (Lucene's SimpleHTMLEncoder)."""
+    return "".join(_HTML_ESCAPES.get(char, char) for char in text)
 
 
 def sentences_with(marks: Sequence[tuple[int, int]], sentences: Sequence[Sequence[int]]) -> list[tuple[int, int]]:
@@ -72,12 +85,13 @@ def sentences_with(marks: Sequence[tuple[int, int]], sentences: Sequence[Sequenc
 
 
 def _highlight_of(inner: dict[str, Any], text: str) -> tuple[str, list[tuple[int, int]]]:
-    """The first highlight whose plain text is the passage itself; offsets are only trusted then."""
+    """The first highlight whose plain text is the passage itself; offsets are only trusted then. Without one, the
+    passage escaped like a highlight, so an application can show either as HTML."""
     for fragment in inner.get("highlight", {}).get("passages.text", []):
         plain, spans = unmark(fragment)
         if plain == text:
             return fragment, spans
-    return text, []
+    return encode_html(text), []
 
 
 def passage_hits(response: dict[str, Any]) -> list[PassageHit]:
@@ -102,7 +116,7 @@ def format_passages(response: dict[str, Any]) -> str:
     hits = passage_hits(response)
     lines = [f"{response['hits']['total']['value']} article(s), {len(hits)} passage(s) shown"]
     for rank, hit in enumerate(hits, 1):
-        label = hit.title or hit.path or hit.article_id
+        label = for_terminal(hit.title or hit.path or hit.article_id)
         lines.append(f"\n{rank}. {label}  [{hit.article_id}  passage {hit.index}  body[{hit.start}:{hit.end}]"
                      f"  score {hit.score:.2f}]")
         lines.append(f"   {plain_highlight(hit.highlight)}")

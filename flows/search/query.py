@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 from typing import Any
 
 from elasticsearch import Elasticsearch
 
+from flows.search.limits import (
+    MAX_QUERY_CHARS,
+    BadFilter,
+    bound_query,
+    check_filter_value,
+    check_text,
+    check_window,
+)
 from flows.search.render import render
+
+__all__ = ["FACETS", "FILTERS", "MAX_QUERY_CHARS", "BadFilter", "clean_query", "parse_filters", "search_params"]
 
 # Parameters a user may set; everything else is refused, so no input reaches a field the template does not name.
 FILTERS = ("language", "source", "story_id", "entity", "person", "organization", "location", "group", "event",
@@ -17,40 +28,28 @@ FACETS = ("languages", "sources", "persons", "organizations", "locations", "grou
           "published", "mentioned")
 
 
-# A query is words, not a document: longer text is cut (at a word boundary) so no request grows without bound.
-MAX_QUERY_CHARS = 16_384
-
-
-class BadFilter(ValueError):
-    """A --filter that is not FIELD=VALUE with a known FIELD."""
-
-
 def parse_filters(filters: Sequence[str]) -> dict[str, str]:
     params: dict[str, str] = {}
     for item in filters:
-        field, sep, value = item.partition("=")
-        field = field.strip()
-        if not sep or field not in FILTERS or not value.strip():
+        field, sep, value = check_text(item, "--filter").partition("=")
+        field, value = field.strip(), value.strip()
+        if not sep or field not in FILTERS or not value:
             raise BadFilter(f"--filter {item!r}: expected FIELD=VALUE with FIELD one of {', '.join(FILTERS)}")
-        params[field] = value.strip()
+        params[field] = check_filter_value(field, value)
     return params
 
 
 def clean_query(query: str) -> str:
-    """User text as the templates take it: trimmed and bounded; its syntax is left to simple_query_string,
-    which never raises on malformed input and only searches the fields the template names."""
-    text = query.strip()
-    if len(text) > MAX_QUERY_CHARS:
-        cut = text[:MAX_QUERY_CHARS]
-        text = cut.rsplit(None, 1)[0] if " " in cut else cut
-    return text
+    """User text as the templates take it: trimmed and bounded (see ``flows.search.limits``)."""
+    return bound_query(query)[0]
 
 
 def search_params(query: str, filters: Sequence[str], size: int = 10, offset: int = 0,
                   story: str | None = None) -> dict[str, Any]:
+    check_window(size, offset)
     params: dict[str, Any] = {"query": clean_query(query), "size": size, "from": offset, **parse_filters(filters)}
     if story:
-        params["story_id"] = story
+        params["story_id"] = check_filter_value("story_id", check_text(story, "--story"), option="--story")
     return params
 
 
@@ -68,27 +67,36 @@ def facet_counts(response: dict[str, Any]) -> dict[str, list[tuple[str, int]]]:
     return facets
 
 
+# Control characters (ESC sequences included) in an article would drive the terminal that shows it.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_MARKS = re.compile(r"</?em>")
+
+
+def for_terminal(text: str) -> str:
+    """One line of text that cannot move the cursor, retitle the window or clear the screen."""
+    return " ".join(_CONTROL.sub("\ufffd", text).split())
+
+
 def plain_highlight(fragment: str) -> str:
-    """A highlight for a terminal: one line, «marked» terms."""
-    return re.sub(r"</?em>", lambda m: "«" if m.group(0) == "<em>" else "»", " ".join(fragment.split()))
-
-
-_plain = plain_highlight
+    """An html-encoded highlight (the templates' encoder) for a terminal: one line, «marked» terms, raw text."""
+    marked = _MARKS.sub(lambda m: "«" if m.group(0) == "<em>" else "»", fragment)
+    return for_terminal(html.unescape(marked))
 
 
 def format_response(response: dict[str, Any]) -> str:
     total = response["hits"]["total"]["value"]
     lines = [f"{total} hit(s)"]
     for rank, hit in enumerate(response["hits"]["hits"], 1):
-        src = hit["_source"]
-        title = _plain(hit.get("highlight", {}).get("title", [src.get("title") or "(untitled)"])[0])
+        src, highlight = hit["_source"], hit.get("highlight", {})
+        title = plain_highlight(highlight["title"][0]) if highlight.get("title") else for_terminal(
+            src.get("title") or "(untitled)")
         lines.append(f"\n{rank}. {title}  [{hit['_id']}  score {hit['_score']:.2f}]")
-        path = src.get("origin", {}).get("path", "")
+        path = for_terminal(str(src.get("origin", {}).get("path", "")))
         lines.append(f"   {src.get('language', '')}  {src.get('published_at') or ''}  {path}")
-        for fragment in hit.get("highlight", {}).get("body", [])[:3]:
-            lines.append(f"   … {_plain(fragment)} …")
+        for fragment in highlight.get("body", [])[:3]:
+            lines.append(f"   … {plain_highlight(fragment)} …")
     lines.append("\nfacets:")
     for name, buckets in facet_counts(response).items():
         if buckets:
-            lines.append(f"  {name}: " + ", ".join(f"{key} ({count})" for key, count in buckets))
+            lines.append(f"  {name}: " + ", ".join(f"{for_terminal(key)} ({count})" for key, count in buckets))
     return "\n".join(lines)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import chevron
+import chevron  # type: ignore[import-untyped]  # no stubs in the lock (types-chevron exists on PyPI)
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "index_mappings" / "search"
 

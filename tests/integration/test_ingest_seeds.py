@@ -71,7 +71,7 @@ def test_offsets_cut_passages_and_sentences_out_of_the_body(seeded: tuple[str, R
 
 
 def test_entity_facets_are_canonical(seeded: tuple[str, RunReport], es: Elasticsearch) -> None:
-    response = run_search(es, seeded[0], search_params("", [], size=0))
+    response = run_search(es, seeded[0], search_params("", [], size=1))
     names = {key for bucket in ("persons", "locations", "organizations") for key, _ in facet_counts(response)[bucket]}
     wanted = {"North Korea", "Russia", "Ukraine", "Kim Jong Un", "Vladimir Putin", "Lloyd Austin",
               "Rustem Umerov", "Charlie Dietz", "Gideon Rachman"}
