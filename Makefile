@@ -8,9 +8,10 @@ VENV := .venv/bin
 venv:
 	@scripts/bootstrap.sh
 
-# The main job on seeds/: start the local node, set up the index, run the ingest flow, search.
+# The main job on seeds/: start both local services (left running for the next command), set up the index, run the
+# ingest flow, search.
 demo: venv
-	$(VENV)/newsindex es start
+	$(VENV)/newsindex up
 	$(VENV)/newsindex setup
 	$(VENV)/newsindex run seeds/
 	$(VENV)/newsindex search "North Korean troops internet"

@@ -37,6 +37,52 @@ def cmd_es(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_prefect(args: argparse.Namespace, settings: Settings) -> int:
+    from flows import prefect_local
+
+    if args.action == "start":
+        print(prefect_local.start(settings, settings.prefect_port))
+    elif args.action == "stop":
+        print(prefect_local.stop(settings))
+    else:
+        state = prefect_local.status(settings)
+        print(json.dumps(state, indent=2) if args.json else "\n".join(f"{k}: {v}" for k, v in state.items()))
+        return 0 if state["running"] else 3
+    return 0
+
+
+def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
+    """Both local services, left running for every later command: the node, then the Prefect server."""
+    from flows import prefect_local
+    from flows.es import node
+
+    print(node.start(settings))
+    print(prefect_local.start(settings, settings.prefect_port))
+    return 0
+
+
+def cmd_down(args: argparse.Namespace, settings: Settings) -> int:
+    from flows import prefect_local
+    from flows.es import node
+
+    print(prefect_local.stop(settings))
+    print(node.stop(settings))
+    return 0
+
+
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    from flows import prefect_local
+    from flows.es import node
+
+    state = {"elasticsearch": node.status(settings), "prefect": prefect_local.status(settings)}
+    if args.json:
+        print(json.dumps(state, indent=2))
+    else:
+        for service, values in state.items():
+            print(f"{service}:\n" + "\n".join(f"  {k}: {v}" for k, v in values.items()))
+    return 0 if all(values["running"] for values in state.values()) else 3
+
+
 def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
     from flows.es.client import connect_checked
     from flows.es.scripts import setup_message, store_templates
@@ -50,6 +96,9 @@ def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.prefect_local import use_local_server
+
+    use_local_server(settings)  # before Prefect is imported: the local server, else the ephemeral one
     from flows.ingest.flow import IngestOptions, ingest
 
     if not args.paths and not args.retry_deadletters:
@@ -126,6 +175,9 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.prefect_local import use_local_server
+
+    use_local_server(settings)
     from flows.ingest.flow import IngestOptions
     from flows.ingest.schedule import serve
 
@@ -223,6 +275,19 @@ def build_parser() -> argparse.ArgumentParser:
     es.add_argument("action", choices=["start", "stop", "status", "env"])
     es.add_argument("--json", action="store_true", help="status as JSON")
     es.set_defaults(handler=cmd_es)
+
+    prefect = sub.add_parser("prefect", help="the embedded local Prefect server every run and `serve` reuse")
+    prefect.add_argument("action", choices=["start", "stop", "status"])
+    prefect.add_argument("--json", action="store_true", help="status as JSON")
+    prefect.set_defaults(handler=cmd_prefect)
+
+    up = sub.add_parser("up", help="start both local services (Elasticsearch, Prefect) and leave them running")
+    up.set_defaults(handler=cmd_up)
+    down = sub.add_parser("down", help="stop both local services")
+    down.set_defaults(handler=cmd_down)
+    status = sub.add_parser("status", help="state of both local services (exit 3 unless both run)")
+    status.add_argument("--json", action="store_true", help="as JSON")
+    status.set_defaults(handler=cmd_status)
 
     setup = sub.add_parser("setup", help="install the index template, the versioned index and the alias")
     setup.set_defaults(handler=cmd_setup)

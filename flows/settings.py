@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     index: str = Field(default="articles", validation_alias="NEWSINDEX_INDEX", pattern=r"^[a-z0-9][a-z0-9._-]{0,199}$",
                        description="Alias to read/write: lowercase letters, digits, '.', '_', '-'.")
     home: Path = Field(default_factory=default_home, validation_alias="NEWSINDEX_HOME")
+    prefect_port: int = Field(default=4200, ge=1, le=65535, validation_alias="NEWSINDEX_PREFECT_PORT",
+                              description="Port of the embedded local Prefect server (`newsindex prefect start`).")
     # These three end up in a Maven coordinate, a path and the JVM's command line: shapes, not free text.
     es_version: str = Field(default="8.19.21", validation_alias="NEWSINDEX_ES_VERSION", pattern=r"^\d+\.\d+\.\d+$")
     es_heap_min: str = Field(default="512m", validation_alias="NEWSINDEX_ES_HEAP_MIN", pattern=r"^\d+[kmgKMG]?$")

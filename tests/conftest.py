@@ -57,12 +57,23 @@ def drop_alias_family(es: Elasticsearch, alias: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def prefect_harness() -> Iterator[None]:
-    """A real Prefect server (ephemeral, temporary database) for the whole session: flows run for real."""
-    from prefect.testing.utilities import prefect_test_harness
+def prefect_harness(es_settings: Settings) -> Iterator[None]:
+    """A real Prefect server for the whole session, the embedded local one that `newsindex prefect start` runs:
+    flows in this process and every `newsindex run` the tests start as a subprocess use it, so none of them pays
+    for an ephemeral server's start. Stopped at the end only if this session started it."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    with prefect_test_harness(server_startup_timeout=120):
+    from flows import prefect_local
+
+    started_here = prefect_local.running_url(es_settings) is None
+    prefect_local.start(es_settings, es_settings.prefect_port)
+    url = prefect_local.running_url(es_settings)
+    assert url, "the local Prefect server did not come up"
+    with pytest.MonkeyPatch.context() as patch, temporary_settings(updates={PREFECT_API_URL: url}):
+        patch.setenv("PREFECT_API_URL", url)
         yield
+    if started_here and not os.environ.get("NEWSINDEX_KEEP_NODE"):
+        prefect_local.stop(es_settings)
 
 
 @pytest.fixture

@@ -67,7 +67,7 @@ class RunMemory:
     awaiting: dict[str, list[CleanArticle]] = field(default_factory=dict)  # pending doc id → its copies
     source_hashes: dict[str, str] = field(default_factory=dict)  # input label → hash of the input as read
     duplicates: dict[str, list[Copy]] = field(default_factory=dict)  # written doc id → its copies
-    superseded: dict[str, list[str]] = field(default_factory=dict)  # doc id → labels of earlier, written owners
+    superseded: dict[str, list[str]] = field(default_factory=dict)  # later input → earlier owners of its URL
 
     def remember_duplicate(self, kept_id: str, article: CleanArticle | str) -> None:
         copy = Copy(article) if isinstance(article, str) else Copy.of(article)
@@ -76,15 +76,17 @@ class RunMemory:
     def await_write(self, kept_id: str, article: CleanArticle) -> None:
         self.awaiting.setdefault(kept_id, []).append(article)
 
-    def written(self, doc_id: str) -> list[str]:
-        """The kept copy is in the index: its waiting copies, and earlier owners of its URL, are duplicates now."""
+    def written(self, doc_id: str, label: str) -> list[str]:
+        """The kept copy (from input ``label``) is in the index: its waiting copies, and the earlier inputs whose
+        URL it took over, are duplicates now."""
         self.pending.discard(doc_id)
-        for copy in self.awaiting.get(doc_id, []):
+        copies = [a.origin.label() for a in self.awaiting.get(doc_id, [])]
+        for copy in self.awaiting.pop(doc_id, []):
             self.remember_duplicate(doc_id, copy)
-        for label in self.superseded.get(doc_id, []):
-            self.remember_duplicate(doc_id, label)
-        labels = [a.origin.label() for a in self.awaiting.pop(doc_id, [])]
-        return labels + self.superseded.pop(doc_id, [])
+        earlier = self.superseded.pop(label, [])
+        for owner in earlier:
+            self.remember_duplicate(doc_id, owner)
+        return copies + earlier
 
     def not_written(self, doc_id: str, article: CleanArticle) -> list[CleanArticle]:
         """The kept copy failed: forget it kept anything, and hand back its copies to be decided again."""
@@ -233,4 +235,4 @@ def supersede(decisions: list[Decision], doc_id: str, article: CleanArticle, mem
             memory.pending.discard(doc_id)
             memory.await_write(doc_id, earlier.article)
             return
-    memory.superseded.setdefault(doc_id, []).append(owner)
+    memory.superseded.setdefault(article.origin.label(), []).append(owner)

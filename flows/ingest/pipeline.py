@@ -137,7 +137,7 @@ class Pipeline:
                 self.ledger.settle(label, "duplicate")
         elif decision.doc_id in written and label not in failed:
             self.ledger.settle(label, "indexed")
-            for copy in self.memory.written(decision.doc_id):
+            for copy in self.memory.written(decision.doc_id, label):
                 self.ledger.settle(copy, "duplicate")
         else:
             failed.setdefault(label, Failure(origin=decision.article.origin, stage="index", reason="not_written",

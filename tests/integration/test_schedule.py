@@ -32,7 +32,8 @@ def served(alias_env: str, tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env.update({"NEWSINDEX_INDEX": alias_env, "PREFECT_HOME": str(tmp_path / "prefect"),
-                "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "3", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"})
+                "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "3", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+                "NEWSINDEX_LOCAL_PREFECT": "0"})  # serve's own server, with a 3 s scheduler loop
     log = (tmp_path / "serve.log").open("w")
     process = subprocess.Popen([sys.executable, "-m", "flows.cli", "serve", str(SEEDS), "--interval", "15",
                                 "--workers", "0", "--prefect-port", str(port)],

@@ -17,8 +17,9 @@ from flows.ingest.flow import IngestOptions, ingest
 
 pytestmark = [pytest.mark.integration, pytest.mark.flow]
 ROOT = Path(__file__).resolve().parents[2]
-WORDS = ("council harbour minister budget election school river market weather hospital train museum festival "
-         "police court farmers bridge energy prices workers Paris London Microsoft").split()
+WORDS = ("council", "harbour", "minister", "budget", "election", "school", "river", "market", "weather", "hospital",
+         "train", "museum", "festival", "police", "court", "farmers", "bridge", "energy", "prices", "workers", "Paris",
+         "London", "Microsoft")
 
 
 def long_article(paragraphs: int) -> str:
