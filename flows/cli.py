@@ -112,7 +112,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from flows.es.client import connect_checked
 
     connect_checked(settings)  # fail fast, before Prefect's server starts
-    report = ingest(paths=[str(p) for p in args.paths], options=options)
+    from flows.read import display_path
+
+    report = ingest(paths=[display_path(p) for p in args.paths], options=options)  # labels: JSON for Prefect
     print(report.table())  # the flow wrote --report itself, on failure too
     return 0 if report.accounted else 1
 

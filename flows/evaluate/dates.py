@@ -78,7 +78,9 @@ def parse_timeml(raw: str, name: str = "") -> Document:
     if body is None:
         raise ValueError(f"{name}: no <TEXT> element")
     parts: list[str] = []
-    length, opened, gold = 0, [], []
+    length = 0
+    opened: list[tuple[int, dict[str, str]]] = []
+    gold: list[Gold] = []
     position = 0
     for tag in _TAG.finditer(body.group(1)):
         chunk = html.unescape(body.group(1)[position : tag.start()])

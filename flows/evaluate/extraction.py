@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import math
 import random
 import re
 import sys
@@ -109,7 +110,7 @@ def bootstrap_f1_std(counts: Sequence[TpFpFn], rounds: int = BOOTSTRAP_ROUNDS) -
     rng = random.Random(BOOTSTRAP_SEED)
     f1s = [aggregate(rng.choices(counts, k=len(counts)))[0] for _ in range(rounds)]
     mean = sum(f1s) / len(f1s)
-    return (sum((f - mean) ** 2 for f in f1s) / len(f1s)) ** 0.5
+    return math.sqrt(sum((f - mean) ** 2 for f in f1s) / len(f1s))
 
 
 def score(truth: Mapping[str, str], predicted: Mapping[str, str], bootstrap: bool = True) -> Scores:

@@ -129,7 +129,10 @@ class Tally:
 
     def scores(self, kind: str | None = None) -> dict[str, float | int]:
         """Micro precision/recall/F1 in percent, for one type or (kind None) overall."""
-        pick = (lambda c: c[kind]) if kind else (lambda c: sum(c.values()))
+
+        def pick(counts: Counter[str]) -> int:
+            return counts[kind] if kind else sum(counts.values())
+
         gold, predicted, correct = pick(self.gold), pick(self.predicted), pick(self.correct)
         precision = 100.0 * correct / predicted if predicted else 0.0
         recall = 100.0 * correct / gold if gold else 0.0

@@ -13,6 +13,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 from elasticsearch.helpers import scan
+
 from flows.es.setup import template_for
 from transforms.errors import Failure
 from transforms.models import Origin
@@ -22,8 +23,9 @@ def deadletter_index(alias: str) -> str:
     return f"{alias}-deadletter"
 
 
-def deadletter_id(origin: Origin) -> str:
-    return hashlib.sha256(origin.label().encode()).hexdigest()[:32]
+def deadletter_id(origin: Origin | str) -> str:
+    label = origin if isinstance(origin, str) else origin.label()
+    return hashlib.sha256(label.encode()).hexdigest()[:32]
 
 
 def ensure_store(client: Elasticsearch, alias: str) -> None:
@@ -41,7 +43,7 @@ def record_actions(letters: Iterable[Failure], alias: str, run_id: str) -> Itera
                            "detail": letter.detail, "run_id": run_id, "failed_at": now}}
 
 
-def clear_actions(origins: Iterable[Origin], alias: str) -> Iterator[dict[str, Any]]:
+def clear_actions(origins: Iterable[Origin | str], alias: str) -> Iterator[dict[str, Any]]:
     """Deletes by id through bulk: no _delete_by_query on the local node (no reindex module)."""
     for origin in origins:
         yield {"_op_type": "delete", "_index": deadletter_index(alias), "_id": deadletter_id(origin)}

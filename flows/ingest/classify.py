@@ -17,7 +17,8 @@ from transforms.dedup.identity import article_id
 from transforms.models import CleanArticle
 
 Verdict = Literal["enrich", "unchanged", "duplicate"]
-SOURCE_FIELDS = ["content_hash", "lineage.pipeline_version", "origin.key", "duplicates", "near_duplicates"]
+SOURCE_FIELDS = ["content_hash", "lineage.pipeline_version", "origin.key", "duplicates", "near_duplicates",
+                 "source_hash"]
 # Recorded on a document by other inputs; kept when the document itself is written again.
 CARRIED_FIELDS = ("duplicates", "near_duplicates")
 
@@ -31,6 +32,10 @@ class Decision:
     carried: dict[str, Any] = field(default_factory=dict)
     # duplicate: the kept document is being written by this run; the verdict stands only once it is written
     provisional: bool = False
+    # enrich over another input's document with other text (the later text wins): that input, with the hash it had,
+    # becomes a recorded copy, so it stays superseded while it does not change; the document's old copies lose it
+    supersedes: tuple[str, str] | None = None
+    orphans: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,16 @@ class RunMemory:
             self.remember_duplicate(doc_id, owner)
         return copies + earlier
 
+    def forget(self, doc_id: str) -> list[str]:
+        """A document this run deleted: nothing may stay a copy of it. Returns the inputs that were."""
+        for text, kept in list(self.kept_by_hash.items()):
+            if kept == doc_id:
+                del self.kept_by_hash[text]
+        self.first_origin.pop(doc_id, None)
+        self.pending.discard(doc_id)
+        copies = [copy.label for copy in self.duplicates.pop(doc_id, [])]
+        return copies + [a.origin.label() for a in self.awaiting.pop(doc_id, [])]
+
     def not_written(self, doc_id: str, article: CleanArticle) -> list[CleanArticle]:
         """The kept copy failed: forget it kept anything, and hand back its copies to be decided again."""
         self.pending.discard(doc_id)
@@ -111,24 +126,29 @@ def ids_by_origin(client: Elasticsearch, alias: str, articles: Sequence[CleanArt
     return ids_by_labels(client, alias, [a.origin.label() for a in articles])
 
 
-def ids_by_labels(client: Elasticsearch, alias: str, labels: Sequence[str]) -> dict[str, list[str]]:
+def ids_by_labels(client: Elasticsearch, alias: str, labels: Sequence[str],
+                  files: Sequence[str] = ()) -> dict[str, list[str]]:
+    """Documents by the input that made them; ``files``: also every document of those files (all JSONL lines)."""
     keys = sorted(set(labels))
-    response = client.search(index=alias, size=len(keys) * 4, source_includes=["origin.key"],
-                             query={"terms": {"origin.key": keys}})
+    query: dict[str, Any] = {"terms": {"origin.key": keys}}
+    if files:
+        query = {"bool": {"should": [query, {"terms": {"origin.path": sorted(set(files))}}]}}
+    response = client.search(index=alias, size=10_000 if files else len(keys) * 4, source_includes=["origin.key"],
+                             query=query)
     found: dict[str, list[str]] = {}
     for hit in response["hits"]["hits"]:
         found.setdefault(hit["_source"]["origin"]["key"], []).append(hit["_id"])
     return found
 
 
-def ids_by_hash(client: Elasticsearch, alias: str, articles: Sequence[CleanArticle]) -> dict[str, str]:
-    """The same text under another id (another URL): an exact copy all the same."""
+def ids_by_hash(client: Elasticsearch, alias: str, articles: Sequence[CleanArticle]) -> dict[str, tuple[str, str]]:
+    """The same text under another id (another URL): an exact copy all the same. Hash → (id, owner label)."""
     hashes = sorted({a.content_hash for a in articles})
-    response = client.search(index=alias, size=len(hashes) * 2, source_includes=["content_hash"],
+    response = client.search(index=alias, size=len(hashes) * 2, source_includes=["content_hash", "origin.key"],
                              query={"terms": {"content_hash": hashes}}, sort=[{"ingested_at": "asc"}])
-    found: dict[str, str] = {}
+    found: dict[str, tuple[str, str]] = {}
     for hit in response["hits"]["hits"]:
-        found.setdefault(hit["_source"]["content_hash"], hit["_id"])
+        found.setdefault(hit["_source"]["content_hash"], (hit["_id"], origin_label(hit["_source"])))
     return found
 
 
@@ -145,14 +165,17 @@ def known_inputs(client: Elasticsearch, index: str, hashes: dict[str, str],
     keys = [input_key(label, h) for label, h in hashes.items()]
     query = {"bool": {"should": [{"terms": {"origin.key": sorted(hashes)}}, {"terms": {"duplicates.inputs": keys}}]}}
     hits = scan_hits(client, index, query)
-    unchanged, copies = set(), set()
+    unchanged, copies, owners = set(), set(), set()
     for source in hits:
         key = source["origin"]["key"]
+        owners.add(key)
         if source.get("source_hash") == hashes.get(key) and source["lineage"]["pipeline_version"] == version:
             unchanged.add(key)
         recorded = set(source.get("duplicates", {}).get("inputs", []))
         copies |= {label for label, h in hashes.items() if input_key(label, h) in recorded}
-    return unchanged, copies - unchanged
+    # a recorded copy that owns a document of its own (it said other text in between) must be decided again, so
+    # that document is withdrawn
+    return unchanged, copies - unchanged - owners
 
 
 def scan_hits(client: Elasticsearch, index: str, query: dict[str, Any]) -> list[dict[str, Any]]:
@@ -184,7 +207,13 @@ def decide(article: CleanArticle, doc_id: str, existing: dict[str, Any] | None, 
     same_version = existing.get("lineage", {}).get("pipeline_version") == version
     if same_text and same_version:
         return Decision(article, doc_id, "unchanged")
-    return enrich(article, doc_id, memory, carried={k: existing[k] for k in CARRIED_FIELDS if k in existing})
+    if same_text:
+        return enrich(article, doc_id, memory, carried={k: existing[k] for k in CARRIED_FIELDS if k in existing})
+    decision = enrich(article, doc_id, memory)  # other text: the document's copies are copies of it no more
+    decision.orphans = list(existing.get("duplicates", {}).get("paths", []))
+    if owner and owner != label and existing.get("source_hash"):
+        decision.supersedes = (owner, str(existing["source_hash"]))
+    return decision
 
 
 def enrich(article: CleanArticle, doc_id: str, memory: RunMemory, carried: dict[str, Any] | None = None) -> Decision:
@@ -217,7 +246,11 @@ def classify(client: Elasticsearch, alias: str, articles: Sequence[CleanArticle]
     for article, doc_id in zip(articles, ids, strict=True):
         if later_version(article, doc_id, memory):
             supersede(decisions, doc_id, article, memory)
-        decision = decide(article, doc_id, existing.get(doc_id), version, memory, same_text.get(article.content_hash))
+        kept_text = same_text.get(article.content_hash)
+        if kept_text and kept_text[1] == article.origin.label():
+            kept_text = None  # the input's own earlier document (it moved to another URL): replaced, not copied
+        decision = decide(article, doc_id, existing.get(doc_id), version, memory,
+                          kept_text[0] if kept_text else None)
         if decision.verdict != "unchanged":  # what this input produced before is outdated: it says other text now
             decision.replaces = [old for old in previous.get(article.origin.label(), []) if old != decision.doc_id]
         decisions.append(decision)

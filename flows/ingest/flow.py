@@ -19,20 +19,19 @@ from elasticsearch import Elasticsearch
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 from prefect.context import get_run_context
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from flows.dedup.recent import DEFAULT_CAPACITY, RecentArticles
 from flows.es.client import connect_checked
 from flows.es.setup import setup
 from flows.index import deadletters
-from flows.index.bulk import bulk_load
 from flows.ingest import lifecycle
 from flows.ingest.budget import ErrorBudget
 from flows.ingest.pipeline import Pipeline
 from flows.ingest.progress import Progress
 from flows.ingest.report import RunReport
 from flows.ingest.workers import clean_chunk, default_workers, enrich_chunk, make_pool
-from flows.read import ReadFailure, read_articles, source_path
+from flows.read import ReadFailure, display_path, read_articles, source_path
 from flows.settings import Settings
 from flows.version import lineage, pipeline_version
 from transforms.errors import Failure
@@ -72,6 +71,12 @@ class IngestOptions(BaseModel):
         "Also write the report as JSON here, on failure too (then with the failure and the counts so far)."))
     show_progress: bool = False
 
+    @model_validator(mode="after")
+    def _one_source_of_inputs(self) -> IngestOptions:
+        if self.rebuild and self.retry_deadletters:  # a new index of the failures alone would replace everything
+            raise ValueError("--rebuild and --retry-deadletters do not go together: a rebuild reads every input")
+        return self
+
 
 def current_run_id() -> str:
     try:
@@ -84,7 +89,7 @@ def select_inputs(client: Elasticsearch, alias: str, paths: list[str], retry: bo
                   follow_symlinks: bool) -> Iterator[RawArticle | ReadFailure]:
     """All inputs under the paths, or with ``retry`` only those the dead-letter store lists."""
     if not retry:
-        yield from read_articles([Path(p) for p in paths], follow_symlinks=follow_symlinks)
+        yield from read_articles([source_path(p) for p in paths], follow_symlinks=follow_symlinks)
         return
     letters = {letter.origin.label(): letter for letter in deadletters.list_letters(client, alias)}
     files = sorted({letter.origin.path for letter in letters.values()
@@ -104,14 +109,15 @@ def account_for_vanished(client: Elasticsearch, pipeline: Pipeline, roots: list[
     missing = lifecycle.missing_inputs(client, pipeline.index, roots, pipeline.seen)
     pipeline.report.missing_sources = sorted(missing.values())
     if prune and missing:
-        actions = [{"_op_type": "delete", "_index": pipeline.index, "_id": doc_id} for doc_id in missing]
-        pipeline.report.pruned = sum(1 for item in bulk_load(client, actions) if item.ok)
-        client.indices.refresh(index=pipeline.index)
+        pipeline.report.pruned = pipeline.delete(sorted(missing))
 
 
 @flow(name="ingest", log_prints=False, validate_parameters=True)
 def ingest(paths: list[str], options: IngestOptions | None = None) -> RunReport:
-    """Ingest files and folders of raw articles into the index behind the alias."""
+    """Ingest files and folders of raw articles into the index behind the alias.
+
+    ``paths`` are labels (``flows.read.display_path``): a name that is not UTF-8 is given with ``\\xNN`` escapes,
+    since Prefect sends parameters as JSON; the CLI converts them."""
     options = options or IngestOptions()
     settings = Settings()
     alias = settings.index
@@ -119,8 +125,9 @@ def ingest(paths: list[str], options: IngestOptions | None = None) -> RunReport:
     setup(client, alias, upgrade=not options.rebuild)
     deadletters.ensure_store(client, alias)
     target = lifecycle.start_rebuild(client, alias) if options.rebuild else alias
-    roots = [str(Path(p).resolve()) for p in paths]
-    report = RunReport(run_id=current_run_id(), index=target, pipeline_version=pipeline_version(), paths=roots)
+    roots = [str(source_path(p).resolve()) for p in paths]
+    report = RunReport(run_id=current_run_id(), index=target, pipeline_version=pipeline_version(),
+                       paths=[display_path(root) for root in roots])
     clear = bool(client.count(index=deadletters.deadletter_index(alias))["count"])
     recent = RecentArticles(options.dedup_memory) if options.near_duplicates else None
     started = time.perf_counter()
@@ -134,17 +141,19 @@ def ingest(paths: list[str], options: IngestOptions | None = None) -> RunReport:
             for batch in batched(inputs, options.batch_size):
                 pipeline.run_batch(batch)
                 progress.advance(len(batch))
+            pipeline.drain()
+            if not options.rebuild and not options.retry_deadletters:
+                account_for_vanished(client, pipeline, roots, options.prune)
+                pipeline.drain()  # copies of what the prune deleted
             pipeline.finish()
             report.workers_replaced = getattr(pool, "replaced", 0)
             report.add_seconds(pool.busy)
         if options.rebuild:
             lifecycle.swap_alias(client, alias, target)
-        elif not options.retry_deadletters:
-            account_for_vanished(client, pipeline, roots, options.prune)
     except BaseException as exc:
         if pipeline is not None:
             pipeline.abandon()
-        report.failure = f"{type(exc).__name__}: {exc}"[:2000] or type(exc).__name__
+        report.failure = f"{type(exc).__name__}: {exc}".removesuffix(": ")[:2000]
         raise
     finally:
         report.wall_seconds = round(time.perf_counter() - started, 3)

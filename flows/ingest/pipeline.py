@@ -25,14 +25,38 @@ from flows.index.bulk import bulk_load
 from flows.ingest.budget import ErrorBudget
 from flows.ingest.classify import Decision, RunMemory
 from flows.ingest.report import Ledger, RunReport
-from flows.ingest.tasks import BatchWrites, classify_batch, cleaned, enriched, index_batch, payload, skip_known
+from flows.ingest.tasks import (
+    BatchWrites,
+    classify_batch,
+    cleaned,
+    enriched,
+    index_batch,
+    label_path,
+    payload,
+    recorded_copies,
+    skip_known,
+)
 from flows.ingest.workers import Pool, clean_chunk, enrich_chunk
 from flows.ingest.writes import duplicate_updates
-from flows.read import ReadFailure
+from flows.read import ReadFailure, read_file, source_path
 from flows.version import lineage
 from transforms.dedup.identity import source_hash
 from transforms.errors import Failure
 from transforms.models import CleanArticle, EnrichedArticle, RawArticle
+
+MAX_ROUNDS = 8  # rounds of re-decided inputs after the last batch; each settles what it decides
+
+
+def reread(labels: Sequence[str]) -> list[RawArticle | Failure]:
+    """The inputs behind these labels, read again from their files (a file that is gone gives nothing)."""
+    wanted = set(labels)
+    items: list[RawArticle | Failure] = []
+    for path in sorted({label_path(label) for label in labels}):
+        try:
+            items += [item for item in read_file(source_path(path)) if item.origin.label() in wanted]
+        except (OSError, ValueError):
+            continue
+    return items
 
 
 @dataclass
@@ -63,6 +87,7 @@ class Pipeline:
     staged: Batch | None = None
     writing: tuple[Future[BatchWrites], Batch] | None = None
     requeued: list[CleanArticle] = field(default_factory=list)  # copies whose kept copy failed: decide again
+    orphans: set[str] = field(default_factory=set)  # inputs whose kept document this run deleted or rewrote
 
     def __post_init__(self) -> None:
         self.ledger = Ledger(self.report)
@@ -107,7 +132,7 @@ class Pipeline:
         self.settle_writes()
         future = index_batch.submit(self.client, self.index, self.alias, payload(batch.decisions), payload(records),
                                     payload(batch.failures), self.report.run_id, self.clear_letters,
-                                    payload(batch.hashes), payload(self.recent))
+                                    payload(batch.hashes), payload(self.recent), payload(list(batch.known)))
         self.writing = (future, batch)  # type: ignore[assignment]
 
     def settle_writes(self) -> None:
@@ -119,6 +144,9 @@ class Pipeline:
         writes = future.result()
         self.report.add_seconds(writes.seconds)
         self.report.withdrawn += writes.withdrawn
+        self.orphans.update(writes.orphans)
+        for doc_id in writes.deleted:
+            self.orphans.update(self.memory.forget(doc_id))
         failed = {f.origin.label(): f for f in writes.failures}
         for label, status in batch.known.items():
             self.ledger.settle(label, status)  # type: ignore[arg-type]
@@ -137,6 +165,11 @@ class Pipeline:
                 self.ledger.settle(label, "duplicate")
         elif decision.doc_id in written and label not in failed:
             self.ledger.settle(label, "indexed")
+            if decision.supersedes is not None:
+                owner, owner_hash = decision.supersedes
+                self.memory.source_hashes.setdefault(owner, owner_hash)
+                self.memory.remember_duplicate(decision.doc_id, owner)
+            self.orphans.update(decision.orphans)
             for copy in self.memory.written(decision.doc_id, label):
                 self.ledger.settle(copy, "duplicate")
         else:
@@ -144,14 +177,38 @@ class Pipeline:
                                              detail="the document was not written and no step said why"))
             self.requeued += self.memory.not_written(decision.doc_id, decision.article)
 
-    def finish(self) -> None:
-        """The last batches, then copies whose kept copy failed (each round settles at least that kept copy)."""
+    def drain(self) -> None:
+        """The last batches, then copies whose kept copy failed (each round settles at least that kept copy), then
+        inputs left copies of a document this run deleted or rewrote: they are read again and decided again."""
         self.write(self.staged)
         self.staged = None
         self.settle_writes()
-        while self.requeued:
-            self.write(self.stage([]))
-            self.settle_writes()
+        for _ in range(MAX_ROUNDS):
+            if self.requeued:
+                self.write(self.stage([]))
+                self.settle_writes()
+            elif orphans := sorted(label for label in self.orphans if label in self.ledger.status):
+                self.orphans.clear()
+                self.client.indices.refresh(index=self.index)
+                self.write(self.stage(reread(orphans)))
+                self.settle_writes()
+            else:
+                return
+
+    def delete(self, ids: Sequence[str]) -> int:
+        """Deletes documents outside a batch (a prune): their copies are decided again, by the next ``drain``."""
+        copies = recorded_copies(self.client, self.index, ids)
+        actions = [{"_op_type": "delete", "_index": self.index, "_id": doc_id} for doc_id in ids]
+        deleted = 0
+        for item in bulk_load(self.client, actions):
+            if item.ok and item.status == 200:
+                deleted += 1
+                self.orphans.update(copies.get(item.doc_id, []))
+                self.orphans.update(self.memory.forget(item.doc_id))
+        return deleted
+
+    def finish(self) -> None:
+        """Records this run's copies on the documents kept for them, and makes everything searchable."""
         updates = duplicate_updates(self.client, self.index, self.memory)
         self.report.duplicates_recorded = sum(1 for item in bulk_load(self.client, updates) if item.ok)
         self.client.indices.refresh(index=[self.index, deadletters.deadletter_index(self.alias)])

@@ -23,6 +23,7 @@ from flows.ingest.classify import Decision, RunMemory, classify, ids_by_labels, 
 from flows.ingest.dedup_step import DedupFields, dedup_batch
 from flows.ingest.writes import index_actions
 from flows.version import pipeline_version
+from transforms.dedup.identity import article_id
 from transforms.errors import Failure
 from transforms.models import CleanArticle, EnrichedArticle
 
@@ -50,6 +51,8 @@ class BatchWrites:
     written: set[str] = field(default_factory=set)
     failures: list[Failure] = field(default_factory=list)
     withdrawn: int = 0
+    deleted: set[str] = field(default_factory=set)
+    orphans: list[str] = field(default_factory=list)  # inputs recorded as copies of a deleted document
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -79,7 +82,8 @@ def skip_known(client: Elasticsearch, index: str, hashes: dict[str, str]) -> tup
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
 def index_batch(client: Elasticsearch, index: str, alias: str, decisions: list[Decision],
                 records: list[EnrichedArticle | Failure], failures: list[Failure], run_id: str,
-                clear_letters: bool, source_hashes: dict[str, str], recent: RecentArticles | None) -> BatchWrites:
+                clear_letters: bool, source_hashes: dict[str, str], recent: RecentArticles | None,
+                known: list[str]) -> BatchWrites:
     """Writes the batch: near-duplicates and stories, the documents, the withdrawals, the dead letters.
     Batches run one after another (the flow waits for one before submitting the next): ``recent`` is theirs;
     None when near-duplicates and stories are off."""
@@ -100,9 +104,17 @@ def index_batch(client: Elasticsearch, index: str, alias: str, decisions: list[D
              for doc_id, fields in dedup.fields.items()}
     actions, origins = index_actions(index, signed, done, extra, ingested_at)
     actions += withdraw_actions(client, index, result.failures)
+    actions += lent_url_updates(client, index, [done[d.article.origin.label()] for d in signed
+                                                if d.verdict == "enrich" and d.article.origin.label() in done])
+    copies = recorded_copies(client, index, [a["_id"] for a in actions if a["_op_type"] == "delete"])
     for item in bulk_load(client, actions):
         if item.op == "delete":
-            result.withdrawn += int(item.ok and item.status == 200)
+            if item.ok and item.status == 200:
+                result.withdrawn += 1
+                result.deleted.add(item.doc_id)
+                result.orphans += copies.get(item.doc_id, [])
+        elif item.op != "index":  # a lent URL given back: best effort, the next run tries again
+            continue
         elif item.ok:
             result.written.add(item.doc_id)
         else:
@@ -115,16 +127,35 @@ def index_batch(client: Elasticsearch, index: str, alias: str, decisions: list[D
     for item in bulk_load(client, links):
         if not item.ok:
             raise RuntimeError(f"could not link near-duplicates: {item.error}")
-    write_letters(client, alias, result.failures, decisions, run_id, clear_letters)
+    write_letters(client, alias, result.failures, [d.article.origin.label() for d in decisions] + known, run_id,
+                  clear_letters)
     result.seconds["index"] = time.perf_counter() - started
     return result
 
 
+def recorded_copies(client: Elasticsearch, index: str, ids: Sequence[str]) -> dict[str, list[str]]:
+    """The inputs recorded as copies of documents about to be deleted: they still say that text, so they must be
+    decided again (one of them becomes the kept copy), never left as duplicates of nothing."""
+    if not ids:
+        return {}
+    found = client.mget(index=index, ids=list(dict.fromkeys(ids)), source_includes=["duplicates.paths"])
+    return {doc["_id"]: list(doc["_source"].get("duplicates", {}).get("paths", []))
+            for doc in found["docs"] if doc.get("found")}
+
+
 def withdraw_actions(client: Elasticsearch, index: str, failures: Sequence[Failure]) -> list[dict[str, Any]]:
     """Deletes what an input produced before, when it now fails for a reason that will not pass by itself."""
-    labels = [f.origin.label() for f in failures if lasting(f)]
-    found = ids_by_labels(client, index, labels) if labels else {}
+    lasting_failures = [f for f in failures if lasting(f)]
+    labels = [f.origin.label() for f in lasting_failures]
+    files = [f.origin.path for f in lasting_failures if f.origin.line is None]  # a whole JSONL file: every line
+    found = ids_by_labels(client, index, labels, files) if labels else {}
     return [{"_op_type": "delete", "_index": index, "_id": doc_id} for ids in found.values() for doc_id in ids]
+
+
+def label_path(label: str) -> str:
+    """The file of a label: ``path:line`` for a JSONL line (a file name ending in ``:digits`` is escaped)."""
+    head, sep, line = label.rpartition(":")
+    return head if sep and line.isdigit() else label
 
 
 def lasting(failure: Failure) -> bool:
@@ -133,14 +164,28 @@ def lasting(failure: Failure) -> bool:
             and not failure.reason.endswith("_error"))
 
 
-def write_letters(client: Elasticsearch, alias: str, failed: list[Failure], decisions: list[Decision],
+def lent_url_updates(client: Elasticsearch, index: str, articles: Sequence[EnrichedArticle]) -> list[dict[str, Any]]:
+    """One document per URL: a document that took its URL from a richer copy gives it back when the input that owns
+    the URL is written under it (the copy's URL stays in its ``duplicates.urls``)."""
+    owned = {article_id(a): a.url for a in articles if a.url}
+    if not owned:
+        return []
+    response = client.search(index=index, size=len(owned) * 4, source_includes=["url"],
+                             query={"terms": {"url": sorted(set(owned.values()))}})
+    return [{"_op_type": "update", "_index": index, "_id": hit["_id"], "doc": {"url": None}}
+            for hit in response["hits"]["hits"] if hit["_id"] not in owned]
+
+
+def write_letters(client: Elasticsearch, alias: str, failed: list[Failure], labels: list[str],
                   run_id: str, clear: bool) -> None:
-    """Records this batch's failures and forgets earlier failures of inputs that went through this time."""
+    """Records this batch's failures and forgets earlier failures of inputs that went through this time (a JSONL
+    line that went through clears its file's letter too: the file reads again)."""
     failed_keys = {f.origin.label() for f in failed}
     actions = list(deadletters.record_actions(failed, alias, run_id))
     if clear:
-        done = [d.article.origin for d in decisions if d.article.origin.label() not in failed_keys]
-        actions += deadletters.clear_actions(done, alias)
+        done = [label for label in labels if label not in failed_keys]
+        files = {label_path(label) for label in done} - failed_keys
+        actions += deadletters.clear_actions(sorted(set(done) | files), alias)
     for item in bulk_load(client, actions):
         if not item.ok:
             raise RuntimeError(f"could not write to the dead-letter store: {item.error}")

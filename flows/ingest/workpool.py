@@ -26,9 +26,13 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any, Protocol
 
+import psutil
+
 from transforms.errors import Failure, Stage
 from transforms.models import Origin
 
+POLL_SECONDS = 0.25
+WALL_FACTOR = 10  # a worker that is not using its CPU is stopped at this many times the limit, by the clock
 READY_SECONDS = 300.0  # a fresh worker loads its models (spaCy) before its first group; a slow disk is no fault
 
 
@@ -101,17 +105,32 @@ class Worker:
         return self.ready
 
     def run(self, fn: Job, items: list[Any], args: tuple[Any, ...], seconds: float) -> list[Any] | str:
-        """The results, or why there are none: 'timeout' or 'worker_crashed' (the worker must then be replaced)."""
+        """The results, or why there are none: 'timeout' or 'worker_crashed' (the worker must then be replaced).
+
+        The limit is on the worker's CPU seconds, so a loaded machine does not turn slow neighbours into timeouts;
+        a worker that does not use its CPU (blocked, swapping) is stopped at ``WALL_FACTOR`` times the limit."""
         try:
             if not self.wait_ready():
                 return "worker_crashed"
             self.conn.send((fn, items, args))
-            if not self.conn.poll(seconds):
-                return "timeout"
+            started, cpu_start = time.monotonic(), self.cpu_seconds()
+            while not self.conn.poll(POLL_SECONDS):
+                if not self.process.is_alive():
+                    return "worker_crashed"
+                used = self.cpu_seconds() - cpu_start
+                if used > seconds or time.monotonic() - started > seconds * WALL_FACTOR:
+                    return "timeout"
             result: list[Any] = self.conn.recv()
             return result
         except (EOFError, OSError):
             return "worker_crashed"
+
+    def cpu_seconds(self) -> float:
+        try:
+            times = psutil.Process(self.process.pid).cpu_times()
+        except (psutil.Error, ValueError):
+            return 0.0
+        return float(times.user + times.system)
 
     def kill(self) -> None:
         if self.process.is_alive():

@@ -19,8 +19,10 @@ import json
 from collections.abc import Iterable, Iterator
 
 from flows.read.limits import READ_CHUNK
+from transforms.errors import RejectedArticle
 
 _WIDE = frozenset({"utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"})
+
 
 
 def utf8_chunks(stream: io.BufferedReader) -> tuple[str | None, Iterator[bytes]]:
@@ -53,11 +55,18 @@ def stream_encoding(head: bytes) -> str | None:
     return encoding if "\n" in text and "\x00" not in text else None
 
 
+ZERO_RUN = 4096
+
+
 def bounded_lines(chunks: Iterable[bytes], max_bytes: int) -> Iterator[bytes | bytearray | None]:
     """Each line without its newline, in order; None in place of a line longer than ``max_bytes``."""
     partial = bytearray()  # the start of a line that continues in the next chunk
     skipping = False  # the current line is already too long: its bytes are dropped as they come
     for chunk in chunks:
+        if len(chunk) >= ZERO_RUN and not chunk.strip(b"\x00"):
+            # zero-filled: a sparse or truncated file, never text; without this a `truncate -s 1T` file is streamed
+            # for hours looking for the end of its one line
+            raise RejectedArticle("read", "binary_content", f"{len(chunk):,} NUL bytes in a row: not a text file")
         *complete, rest = chunk.split(b"\n")
         for piece in complete:
             if skipping or len(partial) + len(piece) > max_bytes:

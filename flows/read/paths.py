@@ -18,14 +18,16 @@ import os
 import re
 from pathlib import Path
 
-_ESCAPED_BYTE = "\x00-\x1f\x7f\udc80-\udcff"  # control bytes, and undecodable bytes as surrogate escapes
+# control bytes, undecodable bytes as surrogate escapes, and the placeholder of a ':' that would end a label
+_ESCAPED_BYTE = "\x00-\x1f\x7f\udc80-\udcff\udc3a"
+_LINE_SUFFIX = re.compile(r":(?=\d+$)")  # `feed.jsonl:1` as a file name must not read as line 1 of feed.jsonl
 _NEEDS_ESCAPE = re.compile(f"[{_ESCAPED_BYTE}]|\\\\(?=[x\\\\{_ESCAPED_BYTE}])")
 _ESCAPE_SEQUENCE = re.compile(rb"\\(\\|x[0-9a-fA-F]{2})")
 
 
 def display_path(path: str | os.PathLike[str]) -> str:
     """The label of ``path``: its name as UTF-8 text, with undecodable and control bytes as ``\\xNN``."""
-    text = _name_bytes(path).decode("utf-8", "surrogateescape")
+    text = _LINE_SUFFIX.sub("\udc3a", _name_bytes(path).decode("utf-8", "surrogateescape"))
     if _NEEDS_ESCAPE.search(text) is None:
         return text
     return _NEEDS_ESCAPE.sub(_escape, text)
@@ -49,7 +51,7 @@ def _escape(match: re.Match[str]) -> str:
     if char == "\\":
         return "\\\\"
     code = ord(char)
-    return f"\\x{code - 0xDC00 if code >= 0xDC80 else code:02x}"
+    return f"\\x{code - 0xDC00 if code >= 0xDC00 else code:02x}"
 
 
 def _unescape(match: re.Match[bytes]) -> bytes:

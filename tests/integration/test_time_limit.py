@@ -23,7 +23,7 @@ WORDS = ("council", "harbour", "minister", "budget", "election", "school", "rive
 
 
 def long_article(paragraphs: int) -> str:
-    """Ordinary prose, only long: spaCy takes tens of seconds over it, so it overruns a limit of a few seconds."""
+    """Ordinary prose, only long: spaCy takes tens of CPU seconds over it, so it overruns a limit of a few."""
     rng = random.Random(paragraphs)
     body = ("\n\n".join(" ".join(" ".join(rng.choices(WORDS, k=14)).capitalize() + "." for _ in range(5))
                         for _ in range(paragraphs)))
@@ -39,8 +39,8 @@ def short_articles(folder: Path, n: int) -> None:
 def test_input_over_the_limit_is_a_timeout_and_costs_only_itself(es: Elasticsearch, prefect_harness: None,
                                                                   alias_env: str, tmp_path: Path) -> None:
     short_articles(tmp_path, 3)
-    (tmp_path / "long.txt").write_text(long_article(1500))
-    report = ingest(paths=[str(tmp_path)], options=IngestOptions(workers=1, seconds_per_input=3))
+    (tmp_path / "long.txt").write_text(long_article(3000))  # about a minute of spaCy; the others well under 15 s
+    report = ingest(paths=[str(tmp_path)], options=IngestOptions(workers=1, seconds_per_input=15))
     assert report.accounted, report.table()
     assert (report.indexed, report.dead_letter_reasons) == (3, {"enrich/timeout": 1})
     assert report.workers_replaced >= 1
