@@ -96,6 +96,10 @@ def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.paths and not (args.rebuild or args.retry_deadletters):
+        done = run_preflight(args, settings)
+        if done is not None:
+            return done
     from flows.prefect_local import use_local_server
 
     use_local_server(settings)  # before Prefect is imported: the local server, else the ephemeral one
@@ -117,6 +121,21 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     report = ingest(paths=[display_path(p) for p in args.paths], options=options)  # labels: JSON for Prefect
     print(report.table())  # the flow wrote --report itself, on failure too
     return 0 if report.accounted else 1
+
+
+def run_preflight(args: argparse.Namespace, settings: Settings) -> int | None:
+    """Nothing changed: the report without a flow run (and without importing Prefect). None: run the flow."""
+    from flows.es.client import connect_checked
+    from flows.ingest.preflight import path_labels, preflight
+    from flows.ingest.report import write_report
+
+    report = preflight(connect_checked(settings), settings.index, path_labels(args.paths), args.follow_symlinks)
+    if report is None or (args.prune and report.missing_sources):
+        return None
+    print(report.table() + "\nflow run  none: every input is unchanged or a recorded copy")
+    if args.report:
+        write_report(report, args.report)
+    return 0
 
 
 def cmd_enrich(args: argparse.Namespace, settings: Settings) -> int:

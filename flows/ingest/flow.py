@@ -7,7 +7,6 @@ default (unchanged inputs skip all NLP); ``rebuild`` fills a new versioned index
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
@@ -29,7 +28,7 @@ from flows.ingest import lifecycle
 from flows.ingest.budget import ErrorBudget
 from flows.ingest.pipeline import Pipeline
 from flows.ingest.progress import Progress
-from flows.ingest.report import RunReport
+from flows.ingest.report import RunReport, write_report
 from flows.ingest.workers import clean_chunk, default_workers, enrich_chunk, make_pool
 from flows.read import ReadFailure, display_path, read_articles, source_path
 from flows.settings import Settings
@@ -164,14 +163,6 @@ def ingest(paths: list[str], options: IngestOptions | None = None) -> RunReport:
         include={"inputs", "indexed", "unchanged", "duplicate", "dead_lettered"}))
     create_markdown_artifact(key="ingest-report", markdown=report.markdown(), description="newsindex run report")
     return report
-
-
-def write_report(report: RunReport, path: str) -> None:
-    """Written beside the data, closed to other users: it names every input path."""
-    target = Path(path)
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as out:
-        out.write(report.model_dump_json(indent=2))
 
 
 def iter_enriched(paths: Sequence[Path], published_at: datetime | None = None,

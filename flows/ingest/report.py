@@ -7,6 +7,7 @@ duplicate once the later text is written), so the ledger keeps one status per in
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Literal
@@ -85,6 +86,13 @@ class RunReport(BaseModel):
     def markdown(self) -> str:
         lines = ["| | |", "|---|---|", *(f"| {k.strip()} | {v} |" for k, v in self.rows())]
         return "\n".join(lines)
+
+
+def write_report(report: RunReport, path: str) -> None:
+    """Written beside the data, closed to other users: it names every input path."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(report.model_dump_json(indent=2))
 
 
 class Ledger:

@@ -169,12 +169,13 @@ class WorkPool:
 
     def drive(self) -> None:
         """One thread per worker process: feeds it groups, replaces it when it overruns or dies."""
-        worker = self.spawn()
+        worker: Worker | None = None  # started with the first group: a run with nothing to do starts none
         try:
             while (group := self.queue.get()) is not None:
-                worker = self.run_group(worker, group)
+                worker = self.run_group(worker or self.spawn(), group)
         finally:
-            self.retire(worker)
+            if worker is not None:
+                self.retire(worker)
 
     def run_group(self, worker: Worker, group: Group) -> Worker:
         job = group.job
