@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from transforms.clean.html import extract_html, main_text, parse_tree
@@ -95,9 +93,7 @@ def test_date_from_markup_by_htmldate() -> None:
 @pytest.mark.timeout(20)
 def test_ten_thousand_nested_divs_neither_crash_nor_hang() -> None:
     page = "<html><body>" + "<div>" * 10_000 + f"<p>{SENTENCE}</p>" * 3 + "</div>" * 10_000 + "</body></html>"
-    started = time.monotonic()
-    text, method = main_text(page, None)
-    assert time.monotonic() - started < 10
+    text, method = main_text(page, None)  # the timeout above is the hang check; no timed assertion
     assert SENTENCE in text
     assert method == "paragraphs"  # lxml truncates at 256 levels; the streaming fallback does not
 

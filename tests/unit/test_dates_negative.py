@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import sys
 from datetime import date
 
 import pytest
@@ -85,23 +85,37 @@ def test_value_range_covers_weeks_quarters_decades_and_mods() -> None:
     ],
     ids=["digits", "month-names", "dense-expressions", "comma-numbers", "brackets"],
 )
-def test_pathological_input_finishes_fast(text: str) -> None:
-    started = time.perf_counter()
+@pytest.mark.timeout(120)  # finishing is the property; how fast is the benchmark's to say, not a test's
+def test_pathological_input_finishes(text: str) -> None:
     mentions = find_date_mentions(text, PUBLISHED)
-    assert time.perf_counter() - started < 5.0
     assert all(text[m.start : m.end] == m.text for m in mentions[:100])
 
 
-def test_throughput_on_news_prose() -> None:
-    """Generous bound (shared CI machines): the measured cost is about 1.2 ms per 1,000 words."""
+def python_steps(text: str) -> tuple[int, int]:
+    """Lines of Python the tagger runs over ``text`` (a count of work done, the same on any machine), and mentions."""
+    steps = 0
+
+    def trace(frame, event, arg):  # type: ignore[no-untyped-def]
+        nonlocal steps
+        steps += event == "line"
+        return trace
+
+    sys.settrace(trace)
+    try:
+        mentions = find_date_mentions(text, PUBLISHED)
+    finally:
+        sys.settrace(None)
+    return steps, len(mentions)
+
+
+def test_work_grows_linearly_on_news_prose() -> None:
+    """Twice the text costs about twice the work: no step of the tagger is quadratic in the length of an article."""
     paragraph = (
         "The company said on Tuesday that third-quarter profit rose 12% from a year ago, to $3 billion, "
         "and that it expects to hire 25,000 workers in the next two years. Shares have gained since "
         "early October, and the board will meet again next week. Analysts said the results were strong. "
     )
-    text = paragraph * 200  # about 10,000 words
-    started = time.perf_counter()
-    mentions = find_date_mentions(text, PUBLISHED)
-    elapsed = time.perf_counter() - started
-    assert len(mentions) == 200 * 6
-    assert elapsed < 0.2
+    single, found = python_steps(paragraph * 100)
+    double, found_double = python_steps(paragraph * 200)
+    assert (found, found_double) == (100 * 6, 200 * 6)
+    assert double < 2.2 * single

@@ -97,5 +97,5 @@ def clean_article(raw: RawArticle) -> CleanArticle:
         published_at_source=published_source,
         removed_lines=cleaned.removed_lines,
         content_hash=content_hash(body, cleaned.title),
-        notes=raw.notes,
+        notes=[*raw.notes, *(extraction.notes if extraction is not None else ())],
     )

@@ -7,10 +7,13 @@ is read here; guessing a date from the page text is left to htmldate in ``html.p
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-from lxml.html import HtmlElement
+# lxml ships no type hints (the types-lxml stubs are not in the lock): elements are Any here, and ``_attribute``
+# is where what is read from them becomes typed.
+from lxml.html import HtmlElement  # type: ignore[import-untyped]
 
 from transforms.clean.published import parse_date
 
@@ -29,6 +32,9 @@ _HARD_SEPARATORS = re.compile(r"\s+(?:\||•|·|»|::)\s+")
 _SOFT_SEPARATORS = re.compile(r"\s+[-–—]\s+")
 _BY = re.compile(r"^\s*by\s+", re.IGNORECASE)
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|\band\b|&)\s*")
+# A page title is one line; a longer "title" is an unclosed <h1> holding the page, or junk, and cutting
+# separators off it one at a time was quadratic (a minute for 16,000 " | ").
+MAX_TITLE_CHARS = 500
 SITE_SUFFIX_MAX_WORDS = 5  # "| World | News | Express.co.uk"
 SECTION_PREFIX_MAX_WORDS = 2  # "Opinion | …", but not "Milan Design Week 2018 | …"
 
@@ -43,12 +49,20 @@ class PageMeta:
     published: str | None = None
 
 
+_META_KEY_ATTRIBUTES = ("property", "name", "itemprop", "http-equiv")
+
+
+def _attribute(element: HtmlElement, name: str) -> str | None:
+    value = element.get(name)
+    return None if value is None else str(value)
+
+
 def meta_values(tree: HtmlElement) -> dict[str, list[str]]:
     """Every ``<meta>`` value under its lower-cased property/name/itemprop key, in page order."""
     values: dict[str, list[str]] = {}
     for meta in tree.iter("meta"):
-        key = meta.get("property") or meta.get("name") or meta.get("itemprop") or meta.get("http-equiv")
-        content = (meta.get("content") or meta.get("datetime") or "").strip()
+        key = next(filter(None, (_attribute(meta, name) for name in _META_KEY_ATTRIBUTES)), "")
+        content = (_attribute(meta, "content") or _attribute(meta, "datetime") or "").strip()
         if key and content:
             values.setdefault(key.strip().lower(), []).append(content)
     return values
@@ -74,6 +88,8 @@ def clean_title(title: str | None, site_name: str | None = None, host: str | Non
     if not title or not title.strip():
         return None
     title = " ".join(title.split())
+    if len(title) > MAX_TITLE_CHARS:
+        return None
     title = _strip_edges(title, _HARD_SEPARATORS, site_name, host, needs_site=False)
     return _strip_edges(title, _SOFT_SEPARATORS, site_name, host, needs_site=True) or None
 
@@ -109,7 +125,8 @@ def _primary_language(value: str | None) -> str | None:
 
 
 def _canonical(tree: HtmlElement, values: dict[str, list[str]], base: str | None) -> str | None:
-    hrefs = [link.get("href") for link in tree.iter("link") if (link.get("rel") or "").lower() == "canonical"]
+    links = (link for link in tree.iter("link") if (_attribute(link, "rel") or "").lower() == "canonical")
+    hrefs = [_attribute(link, "href") for link in links]
     for candidate in [*hrefs, _first(values, ("og:url",))]:
         if candidate:
             absolute = urljoin(base or "", candidate.strip())
@@ -129,7 +146,7 @@ def _authors(values: dict[str, list[str]]) -> list[str]:
 
 
 def _language(tree: HtmlElement, values: dict[str, list[str]]) -> str | None:
-    declared = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
+    declared = _attribute(tree, "lang") or _attribute(tree, "{http://www.w3.org/XML/1998/namespace}lang")
     return _primary_language(declared or _first(values, ("content-language", "og:locale", "language")))
 
 
@@ -139,20 +156,29 @@ def _declared_date(tree: HtmlElement, values: dict[str, list[str]]) -> str | Non
             if parse_date(value):
                 return value
     for time in tree.iter("time"):
-        if time.get("pubdate") is not None and parse_date(time.get("datetime")):
-            return time.get("datetime")
+        declared = _attribute(time, "datetime")
+        if _attribute(time, "pubdate") is not None and parse_date(declared):
+            return declared
     return None
 
 
 def _page_title(tree: HtmlElement, values: dict[str, list[str]]) -> str | None:
-    title = _first(values, TITLE_KEYS)
-    if title:
-        return title
+    """The declared title, else ``<title>``, else the first ``<h1>``: the first that is text of a title's length."""
+    return next((title for title in _title_candidates(tree, values) if _title_sized(title)), None)
+
+
+def _title_candidates(tree: HtmlElement, values: dict[str, list[str]]) -> Iterator[str]:
+    declared = _first(values, TITLE_KEYS)
+    if declared:
+        yield declared
     for tag in ("title", "h1"):
         element = next(tree.iter(tag), None)
-        if element is not None and element.text_content().strip():
-            return element.text_content()
-    return None
+        if element is not None:
+            yield str(element.text_content())
+
+
+def _title_sized(text: str) -> bool:
+    return bool(text.strip()) and len(" ".join(text.split())) <= MAX_TITLE_CHARS
 
 
 def read_page_meta(tree: HtmlElement, url: str | None) -> PageMeta:

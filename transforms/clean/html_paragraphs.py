@@ -55,6 +55,11 @@ class _BlockCollector(HTMLParser):
             self.blocks.append(text)
 
     def close(self) -> None:
+        """A tag, comment or declaration the end of the page cuts off takes the rest of the page with it, as in
+        browsers and in Python 3.13.5+ (CVE-2025-6069). Older html.parser re-reads the rest as text from every "<"
+        in it, and every "<" starts another scan to the end: 90 KB of "<!--" or "<a " took seconds to a minute."""
+        if len(self.rawdata) > 1 and self.rawdata.startswith("<") and not self.cdata_elem:
+            self.rawdata = ""  # ``feed`` stops at the first construct it cannot complete: all of the rest
         super().close()
         self._flush()
 

@@ -35,6 +35,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from transforms.errors import RejectedArticle
 
@@ -44,10 +45,13 @@ BANDS = 42
 ROWS = 3
 NUM_PERM = BANDS * ROWS
 NEAR_DUPLICATE_THRESHOLD = 0.5
+MINHASH_BLOCK = 4096  # shingles permuted at once: 4 MB of temporaries, whatever the body's length
 
 # Scripts written without spaces: each character is a token, so shingles still cover a few characters' context.
 _TOKEN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]|[^\W_]+")
 _MASK64 = (1 << 64) - 1
+Hashes = npt.NDArray[np.uint64]
+Slots = npt.NDArray[np.uint32]  # one MinHash signature: NUM_PERM values
 
 
 def _splitmix64(state: int, count: int) -> list[int]:
@@ -80,7 +84,7 @@ class NearSignature:
         """Rebuilds the band keys from a stored ``minhash`` value (a hit's ``_source``)."""
         return cls(minhash, band_keys(decode(minhash)))
 
-    def values(self) -> np.ndarray:
+    def values(self) -> Slots:
         return decode(self.minhash)
 
 
@@ -90,7 +94,7 @@ def tokens(body: str) -> list[str]:
     return _TOKEN.findall(text.casefold())
 
 
-def _mix(values: np.ndarray) -> np.ndarray:
+def _mix(values: Hashes) -> Hashes:
     """splitmix64's finaliser, vectorised: spreads the bits of a polynomial shingle hash over all 64."""
     with np.errstate(over="ignore"):
         values = (values ^ (values >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
@@ -98,7 +102,7 @@ def _mix(values: np.ndarray) -> np.ndarray:
     return values ^ (values >> np.uint64(31))
 
 
-def shingle_hashes(words: list[str]) -> np.ndarray:
+def shingle_hashes(words: list[str]) -> Hashes:
     """One 64-bit hash per window of ``SHINGLE_WORDS`` words (one window for a shorter text). Repeated shingles
     are kept: they cannot change a minimum, and sorting them out would cost more than hashing them."""
     ids = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))
@@ -111,14 +115,22 @@ def shingle_hashes(words: list[str]) -> np.ndarray:
     return _mix(combined)
 
 
-def minhash_values(hashes: np.ndarray) -> np.ndarray:
-    """Multiply-shift hashing, one function per permutation; the minimum of each is one signature slot."""
+def minhash_values(hashes: Hashes) -> Slots:
+    """Multiply-shift hashing, one function per permutation; the minimum of each is one signature slot.
+
+    Shingles are permuted ``MINHASH_BLOCK`` at a time: all at once, a body of a million words made a
+    million × 126 matrix (1 GB, and 2 GB at peak with its temporaries) and took 14 s instead of 1.
+    """
+    minimum = np.full(NUM_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        permuted = (hashes[:, None] * _MULTIPLIERS[None, :] + _OFFSETS[None, :]) >> np.uint64(32)
-    return permuted.min(axis=0).astype(np.uint32)
+        for first in range(0, len(hashes), MINHASH_BLOCK):
+            block = hashes[first : first + MINHASH_BLOCK, None]
+            permuted = (block * _MULTIPLIERS[None, :] + _OFFSETS[None, :]) >> np.uint64(32)
+            np.minimum(minimum, permuted.min(axis=0), out=minimum)
+    return minimum.astype(np.uint32)
 
 
-def band_keys(values: np.ndarray) -> tuple[str, ...]:
+def band_keys(values: Slots) -> tuple[str, ...]:
     """``"07:3f9a…"``: the band number first, so equal rows in different bands never collide in ``lsh_bands``."""
     rows = values.astype(np.uint64).reshape(BANDS, ROWS)
     folded = _BAND_SALT.copy()
@@ -129,11 +141,11 @@ def band_keys(values: np.ndarray) -> tuple[str, ...]:
     return tuple(f"{band:02d}:{digits[16 * band : 16 * band + 16]}" for band in range(BANDS))
 
 
-def encode(values: np.ndarray) -> str:
+def encode(values: Slots) -> str:
     return SCHEME + ":" + base64.b64encode(values.astype("<u4").tobytes()).decode("ascii")
 
 
-def decode(minhash: str) -> np.ndarray:
+def decode(minhash: str) -> Slots:
     scheme, _, payload = minhash.partition(":")
     values = np.frombuffer(base64.b64decode(payload), dtype="<u4") if scheme == SCHEME else np.empty(0, "<u4")
     if len(values) != NUM_PERM:

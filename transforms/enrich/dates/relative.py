@@ -65,9 +65,11 @@ def relative_day(m: re.Match[str], ctx: Context) -> Timex | None:
 
 
 def weekday_date(ctx: Context, m: re.Match[str], name: str, rel: str | None) -> date | None:
-    if ctx.anchor is None:
-        return None
-    weekday, anchor = WEEKDAYS[name.lower()], ctx.anchor
+    return None if ctx.anchor is None else _weekday_near_anchor(ctx.anchor, ctx, m, name, rel)
+
+
+def _weekday_near_anchor(anchor: date, ctx: Context, m: re.Match[str], name: str, rel: str | None) -> date:
+    weekday = WEEKDAYS[name.lower()]
     step = offset_of(rel)
     if step < 0:
         return weekday_near(anchor - timedelta(days=1), weekday, -1)
@@ -91,19 +93,20 @@ def clock(m: re.Match[str], ctx: Context) -> Timex | None:
     if hour is None:
         return None
     day_name = m["day"] or m["day0"]
-    if ctx.anchor is None:
+    anchor = ctx.anchor
+    if anchor is None:
         return unresolved("time", f"XXXX-XX-XXT{hour:02d}:{minute:02d}", "time")
     if m["mon"]:
         month = month_number(m["mon"])
-        d = safe_date(infer_year(ctx, m, month, int(m["d"])) or ctx.anchor.year, month, int(m["d"]))
+        d = safe_date(infer_year(ctx, m, month, int(m["d"])) or anchor.year, month, int(m["d"]))
         if d is None:
             return None
     elif day_name is None:
-        d = ctx.anchor
+        d = anchor
     elif day_name.lower() in WEEKDAYS:
-        d = weekday_date(ctx, m, day_name, None)
+        d = _weekday_near_anchor(anchor, ctx, m, day_name, None)
     else:
-        d = day_word_date(day_name, ctx.anchor)
+        d = day_word_date(day_name, anchor)
     return Timex("time", f"{day_value(d)}T{hour:02d}:{minute:02d}", "time")
 
 
@@ -141,7 +144,9 @@ def relative_unit(m: re.Match[str], ctx: Context) -> Timex | None:
     if m["rel"].lower() == "the" and not m["mod"]:
         return None  # "the year" alone is as often a duration as a date
     if unit in ("decade", "century") and step:
-        return Timex("duration", "P10Y" if unit == "decade" else "P100Y", unit)  # "the past decade"
+        if unit == "decade":
+            return Timex("duration", "P10Y", "decade")  # "the past decade"
+        return Timex("duration", "P100Y", "century")
     granularity = UNIT_GRANULARITY[unit]
     if ctx.anchor is None:
         return unresolved("date", None, granularity, mod_of(m))

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime
 
+from transforms.clean.published import EARLIEST_YEAR, LATEST_YEAR
 from transforms.enrich.dates import absolute, holidays, patterns, periods, relative
 from transforms.enrich.dates.anchor import value_range
 from transforms.enrich.dates.context import Context, Timex
@@ -63,11 +64,15 @@ def find_date_mentions(text: str, published_at: datetime | date | None) -> list[
     """All temporal expressions of ``text``, in order, with offsets into ``text``.
 
     Relative expressions are resolved against ``published_at``; without it they are kept with
-    ``resolved=False`` and an X-filled value (or None) instead of a guess.
+    ``resolved=False`` and an X-filled value (or None) instead of a guess. A date outside the years a
+    publication date can have (the clean stage's ``EARLIEST_YEAR``-``LATEST_YEAR``) is no anchor either:
+    the normalisers' arithmetic ("next year", the nearest Christmas) would leave the calendar near year 9999.
     """
     if not text:
         return []
     anchor = published_at.date() if isinstance(published_at, datetime) else published_at
+    if anchor is not None and not EARLIEST_YEAR <= anchor.year <= LATEST_YEAR:
+        anchor = None
     ctx = Context(text, anchor)
     mentions = []
     for start, end, timex in _select(_candidates(ctx), ctx):
@@ -78,16 +83,16 @@ def find_date_mentions(text: str, published_at: datetime | date | None) -> list[
 def _candidates(ctx: Context) -> list[Candidate]:
     """Every rule match that contains a trigger word, tried only at the word starts just before it."""
     text = ctx.text
-    tried: dict[tuple[int, int], re.Match[str] | None] = {}
+    tried: dict[tuple[int, int], re.Match[str] | None] = {}  # (rule, start) → its match there, computed once
     found: dict[tuple[int, int, int], Candidate] = {}
     for position, ranks in _triggered_rules(text).items():
         starts = [m.start() for m in WORD_START.finditer(text, max(0, position - LOOK_BEHIND), position + 1)]
         for rank in ranks:
             pattern, normaliser, _families, words = RULES[rank]
             for start in starts[-1 - words :]:
-                m = tried.get((rank, start), False)
-                if m is False:
-                    m = tried[(rank, start)] = pattern.match(text, start)
+                if (rank, start) not in tried:
+                    tried[(rank, start)] = pattern.match(text, start)
+                m = tried[(rank, start)]
                 if m is not None and m.end() > position:
                     found[(start, m.end(), rank)] = (start, m.end(), rank, m, normaliser)
     return sorted(found.values(), key=lambda c: (c[0], c[0] - c[1], c[2]))

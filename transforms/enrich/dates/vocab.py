@@ -6,6 +6,8 @@ the normalisers can map a matched word back to a number without re-parsing text.
 
 from __future__ import annotations
 
+from transforms.models import Granularity
+
 MONTHS: dict[str, int] = {
     "january": 1,
     "february": 2,
@@ -85,7 +87,7 @@ UNITS: dict[str, str] = {
 }
 TIME_UNITS = frozenset({"second", "minute", "hour"})
 
-UNIT_GRANULARITY: dict[str, str] = {
+UNIT_GRANULARITY: dict[str, Granularity] = {
     "second": "time",
     "minute": "time",
     "hour": "time",
