@@ -154,28 +154,40 @@ def test_basic_auth_run_and_status_and_search_outputs_hold_no_secret(
                                   if value in json.dumps(api_key_run[1])]
 
 
-def prefect_records(secured: Secured) -> dict[str, str]:
-    """Every flow run's parameters and state message, every log line and artifact on the test server, as text."""
+def prefect_records(secured: Secured, run_id: str) -> dict[str, str]:
+    """The CLI run's parameters and state message, its log lines and artifacts, and the server's newest runs, as
+    text. Filtered by the run: the session's server is the persistent local one, holding every earlier run too."""
+    from uuid import UUID
+
     from prefect import get_client
+    from prefect.client.schemas.filters import (
+        ArtifactFilter,
+        ArtifactFilterFlowRunId,
+        LogFilter,
+        LogFilterFlowRunId,
+    )
+    from prefect.client.schemas.sorting import FlowRunSort
 
     records: dict[str, str] = {}
     with get_client(sync_client=True) as client:
-        runs = client.read_flow_runs(limit=200)
-        for run in runs:
+        ours = client.read_flow_run(UUID(run_id))
+        for run in [ours, *client.read_flow_runs(limit=200, sort=FlowRunSort.START_TIME_DESC)]:
             state = run.state.message if run.state else ""
             records[f"flow run {run.name}"] = json.dumps(run.parameters, default=str) + f" {state}"
         offset = 0
-        while batch := client.read_logs(limit=200, offset=offset):
+        logs = LogFilter(flow_run_id=LogFilterFlowRunId(any_=[ours.id]))
+        while batch := client.read_logs(log_filter=logs, limit=200, offset=offset):
             records.update({f"log {offset + i}": log.message for i, log in enumerate(batch)})
             offset += len(batch)
+        artifacts = ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[ours.id]))
         records.update({f"artifact {a.id}": json.dumps(a.data, default=str) + f" {a.description}"
-                        for a in client.read_artifacts(limit=200)})
+                        for a in client.read_artifacts(artifact_filter=artifacts, limit=200)})
     return records
 
 
 def test_prefect_keeps_no_secret_in_parameters_logs_or_artifacts(
         secured: Secured, api_key_run: tuple[subprocess.CompletedProcess[str], dict[str, Any]]) -> None:
-    records = prefect_records(secured)
+    records = prefect_records(secured, api_key_run[1]["run_id"])
     ours = [text for name, text in records.items() if name.startswith("flow run") and str(secured.folder) in text]
     assert ours, "the CLI's flow run was not recorded on the test server"
     assert any(name.startswith("log") and "ingest finished" in text for name, text in records.items())
