@@ -63,7 +63,7 @@ class Origin(Record):
     """Where an input came from: enough to find it again, to dead-letter it and to detect it vanished."""
 
     path: str = Field(description="Path of the source file as given on the command line, resolved.")
-    line: int | None = Field(default=None, description="1-based line number inside a JSONL file.")
+    line: int | None = Field(default=None, description="1-based line of a JSONL file, or record of a WARC file.")
 
     def label(self) -> str:
         return f"{self.path}:{self.line}" if self.line is not None else self.path
@@ -80,6 +80,8 @@ class RawArticle(Record):
     title: str | None = None
     source: str | None = Field(default=None, description="Publisher name or site.")
     published_at: str | None = Field(default=None, description="Publication date as given, unparsed.")
+    crawled_at: str | None = Field(default=None, description=(
+        "When a crawler fetched the page (a WARC record's WARC-Date), as given: never the publication date."))
     authors: list[str] = Field(default_factory=list)
     language: str | None = Field(default=None, description="Language as declared by the source.")
     ignored_fields: int = Field(default=0, description="Unknown JSON keys that were dropped.")
@@ -103,6 +105,10 @@ class CleanArticle(Record):
     published_at_source: str | None = Field(
         default=None, description="Where the date came from: metadata, html, url or text."
     )
+    published_on: date | None = Field(default=None, description=(
+        "Day of publication as the source wrote it, in the publisher's time zone (published_at is UTC)."))
+    published_at_confidence: float | None = Field(default=None, ge=0.0, le=1.0, description=(
+        "How far to trust published_at: the share of pages dated right by the same rule on the evaluation set."))
     removed_lines: int = Field(default=0, description="Boilerplate lines dropped by the cleaner.")
     content_hash: str = Field(description="sha256 of the normalised title and body: the exact-duplicate key.")
     notes: list[str] = Field(default_factory=list, description="What reading and cleaning dropped or repaired.")

@@ -28,10 +28,12 @@ import html
 import json
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from flows.evaluate.folds import DEFAULT_FOLDS, format_folds, per_fold, summary
 from transforms.enrich.dates import find_date_mentions
 
 ANCHORS = {  # system: (relaxed F1, strict F1, value F1), te3-platinum, all 20 documents
@@ -70,6 +72,11 @@ class Counts:
     type_ok: int = 0
     value_ok: int = 0
     errors: list[str] = field(default_factory=list)
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(self.gold + other.gold, self.system + other.system, self.relaxed + other.relaxed,
+                      self.strict + other.strict, self.type_ok + other.type_ok, self.value_ok + other.value_ok,
+                      self.errors + other.errors)  # fmt: skip
 
 
 def parse_timeml(raw: str, name: str = "") -> Document:
@@ -177,12 +184,32 @@ def summarise(counts: Counts, documents: int) -> dict[str, float | int]:
     return result
 
 
-def evaluate_directory(directory: Path) -> tuple[dict[str, float | int], list[str]]:
-    files = sorted(directory.rglob("*.tml"))
-    counts = Counts()
-    for path in files:
+def score_directory(directory: Path) -> dict[str, Counts]:
+    """Counts per document, keyed by its path under ``directory``: the unit a fold is made of."""
+    per_document: dict[str, Counts] = {}
+    for path in sorted(directory.rglob("*.tml")):
+        counts = per_document[path.relative_to(directory).as_posix()] = Counts()
         score_document(parse_timeml(path.read_text(encoding="utf-8"), path.name), counts)
-    return summarise(counts, len(files)), counts.errors
+    return per_document
+
+
+def pooled(per_document: dict[str, Counts], names: Sequence[str]) -> Counts:
+    return sum((per_document[name] for name in names), Counts())
+
+
+def evaluate_directory(directory: Path) -> tuple[dict[str, float | int], list[str]]:
+    per_document = score_directory(directory)
+    counts = pooled(per_document, sorted(per_document))
+    return summarise(counts, len(per_document)), counts.errors
+
+
+def fold_value_f1s(per_document: dict[str, Counts], k: int = DEFAULT_FOLDS) -> list[float]:
+    """Value F1 of each fold of documents, counts pooled within the fold as over the whole set."""
+
+    def value_f1(part: Sequence[str]) -> float:
+        return float(summarise(pooled(per_document, part), len(part))["value_f1"])
+
+    return per_fold(sorted(per_document), value_f1, k)
 
 
 def _table(scores: dict[str, float | int]) -> str:
@@ -206,11 +233,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="newsindex eval dates", description=__doc__.splitlines()[0])
     parser.add_argument("dir", type=Path, help="folder of TimeML .tml files, searched recursively")
     parser.add_argument("--errors", action="store_true", help="list every missed, spurious or wrong timex")
+    parser.add_argument("--folds", type=int, default=DEFAULT_FOLDS, help="k for the k-fold figures")
     args = parser.parse_args(argv)
-    if not args.dir.is_dir():
-        print(f"not a directory: {args.dir}", file=sys.stderr)
+    if not args.dir.is_dir() or args.folds < 1:
+        print(f"not a directory: {args.dir} (or --folds below 1)", file=sys.stderr)
         return 2
-    scores, errors = evaluate_directory(args.dir)
+    per_document = score_directory(args.dir)
+    counts = pooled(per_document, sorted(per_document))
+    scores, errors = summarise(counts, len(per_document)), counts.errors
     if not scores["documents"]:
         print(f"no .tml files under {args.dir}", file=sys.stderr)
         return 2
@@ -221,7 +251,10 @@ def main(argv: list[str] | None = None) -> int:
         f"{scores['system_timexes']} found"
     )
     print(_table(scores))
-    print(json.dumps(scores, sort_keys=True))
+    folds = fold_value_f1s(per_document, args.folds)
+    print(format_folds(f"value F1 per fold ({args.folds} folds of documents by a hash of the path)",
+                       float(scores["value_f1"]), folds, precision=2))  # fmt: skip
+    print(json.dumps({**scores, "folds": summary(folds, args.folds, digits=2)}, sort_keys=True))
     return 0
 
 

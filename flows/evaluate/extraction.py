@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from flows.evaluate.folds import DEFAULT_FOLDS, format_folds, per_fold, summary
 from transforms.clean.article import clean_article
 from transforms.errors import RejectedArticle
 from transforms.models import Origin, RawArticle
@@ -147,13 +148,21 @@ def extract_all(folder: Path, keys: Sequence[str]) -> dict[str, str]:
     return {key: extract_page(folder / "html" / f"{key}.html.gz", urls.get(key)) for key in keys}
 
 
-def peer_scores(folder: Path, truth: Mapping[str, str]) -> dict[str, Scores]:
-    peers: dict[str, Scores] = {}
+def peer_outputs(folder: Path, truth: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    peers: dict[str, dict[str, str]] = {}
     for path in sorted((folder / "peer-outputs").glob("*.json")):
         output = json.loads(path.read_text(encoding="utf-8")).get("output", {})
-        predicted = {key: (output.get(key) or {}).get("articleBody") or "" for key in truth}
-        peers[path.stem] = score(truth, predicted, bootstrap=False)
+        peers[path.stem] = {key: (output.get(key) or {}).get("articleBody") or "" for key in truth}
     return peers
+
+
+def peer_scores(folder: Path, truth: Mapping[str, str]) -> dict[str, Scores]:
+    return {name: score(truth, predicted, bootstrap=False) for name, predicted in peer_outputs(folder, truth).items()}
+
+
+def fold_f1s(truth: Mapping[str, str], predicted: Mapping[str, str], k: int = DEFAULT_FOLDS) -> list[float]:
+    """F1 of each fold of pages, aggregated within the fold as the benchmark aggregates the whole set."""
+    return per_fold(sorted(truth), lambda part: score({key: truth[key] for key in part}, predicted, False).f1, k)
 
 
 def format_table(ours: Scores, peers: Mapping[str, Scores]) -> str:
@@ -174,19 +183,28 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         description="Score HTML main-text extraction on an article-extraction-benchmark folder.",
     )
     parser.add_argument("dir", type=Path, help="folder with html/*.html.gz and ground-truth.json")
+    parser.add_argument("--folds", type=int, default=DEFAULT_FOLDS, help="k for the k-fold figures")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
-    if not (args.dir / "ground-truth.json").is_file():
-        print(f"error: {args.dir}/ground-truth.json not found", file=sys.stderr)
+    if not (args.dir / "ground-truth.json").is_file() or args.folds < 1:
+        print(f"error: {args.dir}/ground-truth.json not found (or --folds below 1)", file=sys.stderr)
         return 2
     truth = load_truth(args.dir)
-    ours = score(truth, extract_all(args.dir, sorted(truth)))
-    peers = peer_scores(args.dir, truth) if (args.dir / "peer-outputs").is_dir() else {}
+    predicted = extract_all(args.dir, sorted(truth))
+    ours = score(truth, predicted)
+    outputs = peer_outputs(args.dir, truth) if (args.dir / "peer-outputs").is_dir() else {}
+    peers = {name: score(truth, output, bootstrap=False) for name, output in outputs.items()}
     print(format_table(ours, peers))
-    result = {"newsindex": asdict(ours), "peers": {name: asdict(s) for name, s in peers.items()}}
+    folds = {"newsindex": fold_f1s(truth, predicted, args.folds)}
+    folds.update((name, fold_f1s(truth, output, args.folds)) for name, output in outputs.items())
+    print(f"\nF1 per fold ({args.folds} folds by a hash of the page id)")
+    print("\n".join(format_folds(f"{name:<18}", (ours if name == "newsindex" else peers[name]).f1, figures)
+                    for name, figures in folds.items()))  # fmt: skip
+    result = {"newsindex": asdict(ours), "peers": {name: asdict(s) for name, s in peers.items()},
+              "folds": {name: summary(figures, args.folds) for name, figures in folds.items()}}  # fmt: skip
     print(json.dumps(result, sort_keys=True))
     return 0
 

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from lingua import Language
 
+from flows.evaluate.folds import DEFAULT_FOLDS, fold_of, format_folds, summary
 from transforms.enrich.language import detect_language
 
 SETS = ("sentences", "word-pairs", "single-words")
@@ -37,6 +38,8 @@ COMMON_WITH = ("langdetect", "langid", "lingua-high-accuracy")
 NAME_TO_CODE = {lang.name.lower(): lang.iso_code_639_1.name.lower() for lang in Language.all()}
 
 Published = dict[str, dict[str, float | None]]  # iso code → detector column → accuracy (None = unsupported)
+Job = tuple[str, str, str, int, int | None, int]  # set, code, path, offset, limit, folds
+Result = tuple[str, str, int, int, list[int], list[int]]  # set, code, correct, total, correct and total per fold
 
 
 def read_published(root: Path, name: str) -> Published:
@@ -60,28 +63,41 @@ def read_samples(path: Path, offset: int, limit: int | None) -> list[str]:
     return lines[offset : None if limit is None else offset + limit]
 
 
-def score_file(job: tuple[str, str, str, int, int | None]) -> tuple[str, str, int, int]:
-    """Worker task: one language file of one set → (set, code, correct, total)."""
-    name, code, path, offset, limit = job
+def score_file(job: Job) -> Result:
+    """Worker task: one language file of one set. A sample's fold comes from its set, language and line number."""
+    name, code, path, offset, limit, k = job
     samples = read_samples(Path(path), offset, limit)
-    correct = sum(detect_language(text).code == code for text in samples)
-    return name, code, correct, len(samples)
+    fold_correct, fold_total = [0] * k, [0] * k
+    for index, text in enumerate(samples):
+        fold = fold_of(f"{name}/{code}/{offset + index}", k)
+        fold_total[fold] += 1
+        fold_correct[fold] += detect_language(text).code == code
+    return name, code, sum(fold_correct), len(samples), fold_correct, fold_total
 
 
-def run_jobs(jobs: list[tuple[str, str, str, int, int | None]], workers: int) -> dict[str, dict[str, float]]:
+def run_jobs(jobs: list[Job], workers: int) -> list[Result]:
     if workers <= 1:
-        return collect(map(score_file, jobs))
+        return list(map(score_file, jobs))
     with get_context("spawn").Pool(workers) as pool:
-        return collect(pool.imap_unordered(score_file, jobs))
+        return list(pool.imap_unordered(score_file, jobs))
 
 
-def collect(results: Iterable[tuple[str, str, int, int]]) -> dict[str, dict[str, float]]:
-    """Files with no sample left (after --offset) are dropped rather than scored 0."""
+def collect(results: Iterable[Result], fold: int | None = None) -> dict[str, dict[str, float]]:
+    """Accuracy per set and language, over all samples or over one fold's. Files with no sample left (after
+    --offset, or in that fold) are dropped rather than scored 0."""
     accuracy: dict[str, dict[str, float]] = {}
-    for name, code, correct, total in results:
+    for name, code, correct, total, fold_correct, fold_total in results:
+        if fold is not None:
+            correct, total = fold_correct[fold], fold_total[fold]
         if total:
             accuracy.setdefault(name, {})[code] = 100.0 * correct / total
     return accuracy
+
+
+def fold_means(results: Sequence[Result], name: str, published: Published, k: int) -> list[float]:
+    """The headline (mean accuracy over the common languages) within each fold of samples."""
+    means = (summarise(collect(results, fold).get(name, {}), published).mean_common for fold in range(k))
+    return [value for value in means if value is not None]
 
 
 def mean(values: Sequence[float | None]) -> float | None:
@@ -146,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--offset", type=int, default=0, help="skip the first N samples (tune on a held-out part)")
     parser.add_argument("--languages", default=None, help="comma-separated ISO codes (default: every file)")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--folds", type=int, default=DEFAULT_FOLDS, help="k for the k-fold figures")
     return parser
 
 
@@ -153,25 +170,29 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     names = [s.strip() for s in args.sets.split(",") if s.strip()]
     unknown = [s for s in names if s not in SETS]
-    if unknown or not (args.dir / "published-accuracy").is_dir():
+    if unknown or not (args.dir / "published-accuracy").is_dir() or args.folds < 1:
         print(f"error: unknown set(s) {unknown} or no published-accuracy/ in {args.dir}", file=sys.stderr)
         return 2
     wanted = set(args.languages.split(",")) if args.languages else None
     jobs = [
-        (name, path.stem, str(path), args.offset, args.limit)
+        (name, path.stem, str(path), args.offset, args.limit, args.folds)
         for name in names
         for path in sorted((args.dir / name).glob("*.txt"))
         if path.stem in NAME_TO_CODE.values() and (wanted is None or path.stem in wanted)
     ]
     started = time.perf_counter()
-    accuracy = run_jobs(jobs, args.workers)
+    results = run_jobs(jobs, args.workers)
+    accuracy = collect(results)
     wall = round(time.perf_counter() - started, 1)
     scores: dict[str, dict[str, object]] = {}
     for name in names:
         published = read_published(args.dir, name)
         score = summarise(accuracy.get(name, {}), published)
         print_table(name, accuracy.get(name, {}), published, score)
-        scores[name] = asdict(score)
+        folds = fold_means(results, name, published, args.folds)
+        print(format_folds(f"mean over common languages per fold ({args.folds} folds of samples)",
+                           score.mean_common or 0.0, folds, precision=2))  # fmt: skip
+        scores[name] = {**asdict(score), "folds": summary(folds, args.folds, digits=2)}
     print(f"\nwall time {wall} s with {args.workers} worker(s)")
     print(json.dumps({"limit": args.limit, "offset": args.offset, "wall_seconds": wall, "sets": scores}))
     return 0

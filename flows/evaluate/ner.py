@@ -19,6 +19,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flows.evaluate.folds import DEFAULT_FOLDS, fold_of, format_folds
+from flows.evaluate.folds import summary as fold_summary
 from transforms.enrich.entities import LABEL_TO_TYPE, Mention, load_ner_model, model_label, recognise
 from transforms.enrich.entities_canon import refine_spans
 
@@ -141,18 +143,23 @@ class Tally:
                 "gold": gold, "predicted": predicted, "correct": correct}  # fmt: skip
 
 
-def evaluate(documents: Sequence[Document], *, n_process: int = 1) -> tuple[Tally, Tally]:
-    """Scores of the raw model spans, and of the spans after the per-mention rules of canonicalisation
-    (trimmed articles and titles, title-context retyping, given-name repair) that our names come from."""
+def evaluate(
+    documents: Sequence[Document], *, n_process: int = 1, k: int = DEFAULT_FOLDS
+) -> tuple[Tally, Tally, list[Tally]]:
+    """Scores of the raw model spans, of the spans after the per-mention rules of canonicalisation (trimmed
+    articles and titles, title-context retyping, given-name repair) that our names come from, and of those
+    refined spans per fold of documents (a document's fold comes from its position in the file)."""
     nlp = load_ner_model()
     rebuilt = [doc.text_and_offsets() for doc in documents]
-    raw, refined = Tally(), Tally()
+    raw, refined, folds = Tally(), Tally(), [Tally() for _ in range(k)]
     mentions_per_doc = recognise((text for text, _ in rebuilt), nlp, n_process=n_process)
-    for doc, (text, starts), mentions in zip(documents, rebuilt, mentions_per_doc, strict=True):
+    for index, (doc, (text, starts), mentions) in enumerate(zip(documents, rebuilt, mentions_per_doc, strict=True)):
         gold = iob1_spans(doc.tags, doc.sentence_starts)
         raw.add(gold, predicted_spans(mentions, starts, doc.tokens))
-        refined.add(gold, predicted_spans(refine_spans(mentions, text), starts, doc.tokens))
-    return raw, refined
+        spans = predicted_spans(refine_spans(mentions, text), starts, doc.tokens)
+        refined.add(gold, spans)
+        folds[fold_of(f"document {index}", k)].add(gold, spans)
+    return raw, refined, folds
 
 
 def render(raw: Tally, refined: Tally) -> str:
@@ -172,23 +179,28 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="newsindex eval ner", description=__doc__.splitlines()[0])
     parser.add_argument("file", type=Path, help="CoNLL-2003 file (IOB1), e.g. eng.testa or eng.testb")
     parser.add_argument("--n-process", type=int, default=1, help="spaCy worker processes")
+    parser.add_argument("--folds", type=int, default=DEFAULT_FOLDS, help="k for the k-fold figures")
     args = parser.parse_args(argv)
-    if not args.file.is_file():
+    if not args.file.is_file() or args.folds < 1:
         print(f"error: {args.file} is not a file", file=sys.stderr)
         return 2
     with args.file.open(encoding="utf-8", newline="") as handle:
         documents = read_conll(handle)
     began = time.perf_counter()
-    raw, refined = evaluate(documents, n_process=args.n_process)
+    raw, refined, folds = evaluate(documents, n_process=args.n_process, k=args.folds)
     seconds = time.perf_counter() - began
     print(f"NER on {args.file.name}: {len(documents)} documents, "
           f"{sum(len(d.tokens) for d in documents)} tokens, model {model_label()}, {seconds:.1f}s")  # fmt: skip
     print("mapping: PERSON→PER; ORG→ORG; GPE/LOC/FAC→LOC; NORP/EVENT/PRODUCT/WORK_OF_ART/LAW→MISC; others dropped")
     print(render(raw, refined))
+    fold_f1s = [float(tally.scores()["f1"]) for tally in folds if sum(tally.gold.values())]
+    print(format_folds(f"F1 refined per fold ({args.folds} folds of documents)", float(refined.scores()["f1"]),
+                       fold_f1s, precision=2))  # fmt: skip
     summary = {"file": args.file.name, "documents": len(documents), "model": model_label(),
                "overall": raw.scores(), "per_type": {k: raw.scores(k) for k in CONLL_TYPES},
                "refined": {"overall": refined.scores(), "per_type": {k: refined.scores(k) for k in CONLL_TYPES}},
-               "anchors": PUBLISHED_ANCHORS, "seconds": round(seconds, 1)}  # fmt: skip
+               "anchors": PUBLISHED_ANCHORS, "seconds": round(seconds, 1),
+               "folds": fold_summary(fold_f1s, args.folds, digits=2)}  # fmt: skip
     print(json.dumps(summary, ensure_ascii=False))
     return 0
 

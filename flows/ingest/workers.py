@@ -29,7 +29,8 @@ def clean_one(raw: RawArticle, published_at: datetime | None) -> CleanArticle:
 
     article = clean_article(raw)
     if published_at is not None:
-        article = article.model_copy(update={"published_at": published_at, "published_at_source": "given"})
+        article = article.model_copy(update={"published_at": published_at, "published_at_source": "given",
+                                             "published_on": published_at.date(), "published_at_confidence": 1.0})
     return article
 
 

@@ -23,6 +23,7 @@ from flows.read.limits import DEFAULT_LIMITS, ReadLimits
 from flows.read.paths import display_path, source_path
 from flows.read.source import ReadResult, SourceReader
 from flows.read.text import TextReader
+from flows.read.warc import WarcReader
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -43,7 +44,7 @@ __all__ = [
 ]
 
 READERS: dict[str, SourceReader] = {
-    reader.format: reader for reader in (TextReader(), HtmlReader(), JsonReader(), JsonlReader())
+    reader.format: reader for reader in (TextReader(), HtmlReader(), JsonReader(), JsonlReader(), WarcReader())
 }
 
 

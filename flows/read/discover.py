@@ -24,13 +24,14 @@ SUFFIX_FORMATS: dict[str, str] = {
     ".json": "json",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".warc": "warc",
 }
 
 _Stack = list[tuple[Iterator[os.DirEntry[str]], tuple[Path, ...]]]
 
 
 def source_format(path: Path) -> str | None:
-    """'text', 'html', 'json' or 'jsonl' from the suffix (case-insensitive, an outer .gz allowed)."""
+    """'text', 'html', 'json', 'jsonl' or 'warc' from the suffix (case-insensitive, an outer .gz allowed)."""
     name = path.name.lower()
     if name.endswith(".gz"):
         name = name[:-3]

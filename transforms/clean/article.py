@@ -10,11 +10,11 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from datetime import datetime
 
 from transforms.clean.boilerplate import drop_boilerplate
 from transforms.clean.html import HtmlExtraction, extract_html
-from transforms.clean.published import date_from_text, date_from_url, parse_date
+from transforms.clean.published import date_from_url, dateline, to_utc
+from transforms.clean.published_choice import CONFIDENCE, Evidence, PublishedDate, as_evidence, choose_published
 from transforms.clean.repair import repair_text
 from transforms.clean.text import CleanText, clean_text, drop_repeated_title, normalize_lines
 from transforms.errors import RejectedArticle
@@ -53,20 +53,19 @@ def _clean_html(raw: RawArticle) -> tuple[CleanText, HtmlExtraction]:
     return CleanText(title, drop_repeated_title(paragraphs, title), removed), extraction
 
 
-def _published(raw: RawArticle, extraction: HtmlExtraction | None, body: str) -> tuple[datetime | None, str | None]:
-    """Given metadata, then what the page declared or htmldate found, then the URL, then a dateline."""
-    given = parse_date(raw.published_at)
+def _published(raw: RawArticle, extraction: HtmlExtraction | None, body: str) -> PublishedDate | None:
+    """Given metadata, then the page's own choice (``published_choice``), then the URL, then a dateline."""
+    given = as_evidence(raw.published_at, "published")
     if given:
-        return given, "metadata"
-    if extraction is not None and extraction.published:
-        found = parse_date(extraction.published)
-        if found:
-            return found, extraction.published_source
-    from_url = date_from_url(raw.url)
-    if from_url:
-        return from_url, "url"
-    from_text = date_from_text(body)
-    return (from_text, "text") if from_text else (None, None)
+        return PublishedDate(to_utc(given.written), given.day, "metadata", CONFIDENCE["declared"], given.value)
+    if extraction is not None and extraction.published_date:
+        return extraction.published_date
+    return choose_published((), url=_url_evidence(raw.url), dateline=as_evidence(dateline(body), "dateline"))
+
+
+def _url_evidence(url: str | None) -> Evidence | None:
+    found = date_from_url(url)
+    return Evidence(found, "url", found.date().isoformat()) if found else None
 
 
 def clean_article(raw: RawArticle) -> CleanArticle:
@@ -82,7 +81,7 @@ def clean_article(raw: RawArticle) -> CleanArticle:
     if not _WORD.search(body):
         raise RejectedArticle("clean", "empty_body", f"no text left after cleaning {raw.origin.label()}")
     meta = extraction.meta if extraction is not None else None
-    published_at, published_source = _published(raw, extraction, raw.content if extraction is None else body)
+    published = _published(raw, extraction, raw.content if extraction is None else body)
     return CleanArticle(
         origin=raw.origin,
         format=raw.format,
@@ -93,8 +92,10 @@ def clean_article(raw: RawArticle) -> CleanArticle:
         declared_language=raw.language or (meta.language if meta else None),
         title=cleaned.title,
         body=body,
-        published_at=published_at,
-        published_at_source=published_source,
+        published_at=published.at if published else None,
+        published_at_source=published.source if published else None,
+        published_on=published.day if published else None,
+        published_at_confidence=published.confidence if published else None,
         removed_lines=cleaned.removed_lines,
         content_hash=content_hash(body, cleaned.title),
         notes=[*raw.notes, *(extraction.notes if extraction is not None else ())],

@@ -26,7 +26,8 @@ from trafilatura.utils import HTML_PARSER
 from transforms.clean.html_guard import MAX_ATTRIBUTES, defuse_markup
 from transforms.clean.html_meta import PageMeta, read_page_meta
 from transforms.clean.html_paragraphs import prose_blocks
-from transforms.clean.published import date_from_url
+from transforms.clean.published import date_from_url, dateline
+from transforms.clean.published_choice import Evidence, PublishedDate, as_evidence, choose_published, declared_evidence
 
 _WORD = re.compile(r"\w+")
 
@@ -46,6 +47,7 @@ class HtmlExtraction:
     published: str | None = None
     published_source: str | None = None
     notes: tuple[str, ...] = ()  # what was defused or cut on the way, for the document's ``notes``
+    published_date: PublishedDate | None = None  # the same choice, parsed, with its local day and confidence
 
 
 @dataclass(frozen=True)
@@ -140,20 +142,23 @@ def html_date(tree: HtmlElement | None) -> str | None:
     return found if isinstance(found, str) else None
 
 
-def find_published(meta: PageMeta, tree: HtmlElement | None, url: str | None) -> tuple[str | None, str | None]:
-    """Declared metadata first, then a date in the URL, then htmldate's reading of the page."""
-    if meta.published:
-        return meta.published, "metadata"
+def find_published(meta: PageMeta, tree: HtmlElement | None, url: str | None, text: str = "") -> PublishedDate | None:
+    """The URL's date, declared metadata, htmldate's reading, a declared modification, a dateline: the order
+    and the arbitration between them are ``published_choice``'s."""
     from_url = date_from_url(url)
-    if from_url:
-        return from_url.date().isoformat(), "url"
-    found = html_date(tree)
-    return (found, "html") if found else (None, None)
+    url_evidence = Evidence(from_url, "url", from_url.date().isoformat()) if from_url else None
+    return choose_published(
+        declared_evidence(meta.dates),
+        url=url_evidence,
+        dateline=as_evidence(dateline(text), "dateline"),
+        read_page=lambda: as_evidence(html_date(tree), "htmldate"),
+    )
 
 
 def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
     page = parse_page(html)
     meta = read_page_meta(page.tree, url) if page.tree is not None else PageMeta()
     text, method = main_text(page.html, url or meta.canonical_url, page)
-    published, source = find_published(meta, page.tree, url or meta.canonical_url)
-    return HtmlExtraction(text, method, meta, published, source, page.notes)
+    found = find_published(meta, page.tree, url or meta.canonical_url, text)
+    value, source = (found.value, found.source) if found else (None, None)
+    return HtmlExtraction(text, method, meta, value, source, page.notes, found)

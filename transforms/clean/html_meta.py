@@ -1,7 +1,8 @@
 """Page metadata from an lxml tree: title, site name, canonical URL, language, authors, date.
 
-Only what publishers declare on purpose (``<meta>``, ``<link rel=canonical>``, ``<html lang>``)
-is read here; guessing a date from the page text is left to htmldate in ``html.py``.
+Only what publishers declare on purpose (``<meta>``, ``<link rel=canonical>``, ``<html lang>``, and for
+dates JSON-LD and microdata, read by ``html_dates``) is read here; guessing a date from the page text is
+left to htmldate, and choosing among the dates to ``published_choice``.
 """
 
 from __future__ import annotations
@@ -15,15 +16,9 @@ from urllib.parse import urljoin, urlsplit
 # is where what is read from them becomes typed.
 from lxml.html import HtmlElement  # type: ignore[import-untyped]
 
+from transforms.clean.html_dates import DeclaredDate, declared_dates
 from transforms.clean.published import parse_date
 
-# Declared publication time, most specific first.
-DATE_KEYS = (
-    "article:published_time", "og:article:published_time", "datepublished", "published_time",
-    "article.published", "pubdate", "publishdate", "publish-date", "parsely-pub-date",
-    "sailthru.date", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.created",
-    "citation_publication_date", "date", "og:updated_time", "article:modified_time", "datemodified",
-)  # fmt: skip
 AUTHOR_KEYS = ("author", "article:author", "byl", "parsely-author", "dc.creator", "sailthru.author")
 TITLE_KEYS = ("og:title", "twitter:title")
 SITE_KEYS = ("og:site_name", "application-name", "publisher", "twitter:site")
@@ -46,7 +41,8 @@ class PageMeta:
     canonical_url: str | None = None
     language: str | None = None
     authors: list[str] = field(default_factory=list)
-    published: str | None = None
+    published: str | None = None  # the best-ranked declared date that parses, as written
+    dates: tuple[DeclaredDate, ...] = ()  # every declared date, for ``published_choice``
 
 
 _META_KEY_ATTRIBUTES = ("property", "name", "itemprop", "http-equiv")
@@ -150,16 +146,12 @@ def _language(tree: HtmlElement, values: dict[str, list[str]]) -> str | None:
     return _primary_language(declared or _first(values, ("content-language", "og:locale", "language")))
 
 
-def _declared_date(tree: HtmlElement, values: dict[str, list[str]]) -> str | None:
-    for key in DATE_KEYS:
-        for value in values.get(key, []):
-            if parse_date(value):
-                return value
-    for time in tree.iter("time"):
-        declared = _attribute(time, "datetime")
-        if _attribute(time, "pubdate") is not None and parse_date(declared):
-            return declared
-    return None
+_CLAIM_ORDER = ("published", "created", "generic", "modified")
+
+
+def _declared_date(dates: tuple[DeclaredDate, ...]) -> str | None:
+    ranked = sorted(dates, key=lambda found: _CLAIM_ORDER.index(found.claim))
+    return next((found.value for found in ranked if parse_date(found.value)), None)
 
 
 def _page_title(tree: HtmlElement, values: dict[str, list[str]]) -> str | None:
@@ -183,6 +175,7 @@ def _title_sized(text: str) -> bool:
 
 def read_page_meta(tree: HtmlElement, url: str | None) -> PageMeta:
     values = meta_values(tree)
+    dates = tuple(declared_dates(tree, values))
     canonical = _canonical(tree, values, url)
     site = _first(values, SITE_KEYS)
     site = None if site and site.startswith("@") else site
@@ -193,5 +186,6 @@ def read_page_meta(tree: HtmlElement, url: str | None) -> PageMeta:
         canonical_url=canonical,
         language=_language(tree, values),
         authors=_authors(values),
-        published=_declared_date(tree, values),
+        published=_declared_date(dates),
+        dates=dates,
     )

@@ -1,4 +1,4 @@
-"""Publication dates from metadata strings, URLs and datelines, always timezone-aware UTC.
+"""Publication dates from metadata strings, URLs and datelines, always timezone-aware (UTC unless asked).
 
 Sources disagree on format (ISO 8601, RFC 2822 from feeds, "Oct. 29, 2024 5:03 p.m. EDT" from
 pages), so parsing tries the strict forms first and dateutil last. Garbage gives ``None``, never an
@@ -8,6 +8,7 @@ exception: a missing date costs an article nothing, a crash would cost the whole
 from __future__ import annotations
 
 import re
+import warnings
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
@@ -55,12 +56,15 @@ def to_utc(value: datetime) -> datetime:
 
 
 def _plausible(value: datetime | None) -> datetime | None:
+    """Kept in the zone it was written in; a naive time gets UTC. Converting a time near the ends of the
+    calendar can overflow, so a value that cannot be converted is no date."""
     if value is None or not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
         return None
     try:
-        return to_utc(value)
+        to_utc(value)
     except (OverflowError, ValueError):
         return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def _strict(text: str) -> datetime | None:
@@ -89,14 +93,25 @@ def _lenient(text: str) -> datetime | None:
     if not _YEAR.search(text):
         return None
     text = _AMPM.sub(r"\1m", text)
-    try:
-        return dateutil_parser.parse(text, default=_DEFAULT, tzinfos=_TZINFOS, fuzzy=False)
-    except (ValueError, OverflowError, TypeError):
-        return None
+    # A zone name outside our table ("GST") gives a naive time, taken as UTC like any naive time, not a warning
+    # per page (pytest turns warnings into errors).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dateutil_parser.UnknownTimezoneWarning)
+        try:
+            return dateutil_parser.parse(text, default=_DEFAULT, tzinfos=_TZINFOS, fuzzy=False)
+        except (ValueError, OverflowError, TypeError):
+            return None
 
 
 def parse_date(value: str | None) -> datetime | None:
     """Parse a date string as given by a source into an aware UTC datetime, or ``None``."""
+    found = parse_date_as_written(value)
+    return None if found is None else to_utc(found)
+
+
+def parse_date_as_written(value: str | None) -> datetime | None:
+    """Aware, in the zone the source wrote it in: its ``.date()`` is the day the publisher's readers saw.
+    "2019-10-19T00:04:00+02:00" was published on the 19th, though it is the 18th in UTC."""
     if not value or not isinstance(value, str):
         return None
     text = " ".join(value.split())
@@ -128,11 +143,16 @@ def date_from_url(url: str | None) -> datetime | None:
 
 def date_from_text(text: str | None) -> datetime | None:
     """A dateline in the first lines only: a date deeper in the body is an event, not publication."""
+    return parse_date(dateline(text))
+
+
+def dateline(text: str | None) -> str | None:
+    """The date string of the first dateline among the opening lines, unparsed."""
     if not text:
         return None
     lines = [line.strip() for line in text.strip().split("\n") if line.strip()][:DATELINE_LINES]
     for line in lines:
         match = _DATELINE.match(line[:200])
         if match:
-            return parse_date(match.group(1))
+            return match.group(1)
     return None
