@@ -90,8 +90,9 @@ def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
 
     client = connect_checked(settings)
     report = setup(client, settings.index)
-    print("\n".join(report.lines()))
-    print(setup_message(store_templates(client)))
+    done = f"created {', '.join(report.created)}" if report.created else "already set up"
+    print(f"alias {report.alias} → {report.index} (template {report.template}): {done}; "
+          f"{setup_message(store_templates(client))}")
     return 0
 
 
@@ -112,7 +113,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
                             prune=args.prune, retry_deadletters=args.retry_deadletters, dask=args.dask,
                             near_duplicates=not args.no_near_duplicates, dedup_memory=args.dedup_memory,
                             show_progress=not args.no_progress, report_path=args.report,
-                            seconds_per_input=args.seconds_per_input, **extra)
+                            seconds_per_input=args.seconds_per_input, **input_options(args), **extra)
     from flows.es.client import connect_checked
 
     connect_checked(settings)  # fail fast, before Prefect's server starts
@@ -128,8 +129,10 @@ def run_preflight(args: argparse.Namespace, settings: Settings) -> int | None:
     from flows.es.client import connect_checked
     from flows.ingest.preflight import path_labels, preflight
     from flows.ingest.report import write_report
+    from flows.read import InputRules
 
-    report = preflight(connect_checked(settings), settings.index, path_labels(args.paths), args.follow_symlinks)
+    rules = InputRules(**{k: tuple(v) if isinstance(v, list) else v for k, v in input_options(args).items()})
+    report = preflight(connect_checked(settings), settings.index, path_labels(args.paths), args.follow_symlinks, rules)
     if report is None or (args.prune and report.missing_sources):
         return None
     print(report.table() + "\nflow run  none: every input is unchanged or a recorded copy")
@@ -138,15 +141,25 @@ def run_preflight(args: argparse.Namespace, settings: Settings) -> int | None:
     return 0
 
 
+def input_options(args: argparse.Namespace) -> dict[str, list[str] | str | bool | None]:
+    """The input rules of `run` and `serve` (``flows.read.rules``), by their IngestOptions names."""
+    return {"include": args.include, "exclude": args.exclude, "source": args.source,
+            "source_per_folder": args.source_per_folder}
+
+
 def cmd_enrich(args: argparse.Namespace, settings: Settings) -> int:
     from flows.index.document import to_document
     from flows.ingest.flow import iter_enriched
+    from flows.read import Skipped
     from transforms.dedup.identity import article_id
     from transforms.errors import Failure
 
     published = _parse_iso(args.published_at) if args.published_at else None
     failures = 0
     for record in iter_enriched(args.paths, published, args.follow_symlinks):
+        if isinstance(record, Skipped):
+            print(f"skipped {record.origin.label()}: {record.rule}", file=sys.stderr)
+            continue
         if isinstance(record, Failure):
             failures += 1
             print(f"rejected {record.origin.label()}: {record.stage}/{record.reason}: {record.detail}", file=sys.stderr)
@@ -165,7 +178,9 @@ def cmd_deadletters(args: argparse.Namespace, settings: Settings) -> int:
         if args.json:
             print(letter.model_dump_json())
         else:
-            print(f"{letter.origin.label()}\t{letter.stage}/{letter.reason}\t{letter.detail}")
+            when = letter.failed_at.isoformat(timespec="seconds") if letter.failed_at else "-"
+            print(f"{letter.origin.label()}\t{letter.stage}/{letter.reason}\t{letter.detail}"
+                  f"\trun {letter.run_id or '-'}\t{when}")
     if not args.json:
         print(f"{len(letters)} dead letter(s) in {settings.deadletter_index}", file=sys.stderr)
     return 0
@@ -173,7 +188,7 @@ def cmd_deadletters(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from flows.search.commands import note_if_partial, note_query_cuts
-    from flows.search.query import facet_counts, format_response, run_search, search_params
+    from flows.search.query import format_response, run_search, search_json, search_params
     from flows.search.render import render
 
     params = search_params(args.query, args.filter, size=args.size, offset=args.offset, story=args.story)
@@ -186,10 +201,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     response = run_search(connect_checked(settings), settings.index, params)
     note_if_partial(response)
     if args.json:
-        hits = [{"id": h["_id"], "score": h["_score"], **h["_source"], "highlight": h.get("highlight", {})}
-                for h in response["hits"]["hits"]]
-        print(json.dumps({"total": response["hits"]["total"]["value"], "hits": hits,
-                          "facets": facet_counts(response)}, ensure_ascii=False))
+        print(json.dumps(search_json(response), ensure_ascii=False))
     else:
         print(format_response(response))
     return 0
@@ -203,13 +215,14 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from flows.ingest.schedule import serve
 
     extra = {"workers": args.workers} if args.workers is not None else {}
-    options = IngestOptions(prune=args.prune, **extra)
-    from flows.ingest.prefect_server import prefect_api
+    options = IngestOptions(prune=args.prune, **input_options(args), **extra)
+    from flows.ingest.prefect_server import prefect_api, run_hint
 
     paths = [str(p.resolve()) for p in args.paths]
     ensure_home(settings.home)
     with prefect_api(args.prefect_port, settings.home / "prefect-server.log") as url:
-        print(f"serving the ingest flow on the Prefect server at {url}", file=sys.stderr)
+        print(f"serving the ingest flow on the Prefect server at {url}; to run it now:\n  {run_hint(url)}",
+              file=sys.stderr)
         serve(paths, options, cron=args.cron, interval_seconds=args.interval)
     return 0
 
@@ -293,12 +306,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     es = sub.add_parser("es", help="the embedded local Elasticsearch node")
-    es.add_argument("action", choices=["start", "stop", "status", "env"])
+    es.add_argument("action", choices=["start", "stop", "status", "env"],
+                    help="start or stop the node, show its state, or print `export` lines for its URL and credentials")
     es.add_argument("--json", action="store_true", help="status as JSON")
     es.set_defaults(handler=cmd_es)
 
     prefect = sub.add_parser("prefect", help="the embedded local Prefect server every run and `serve` reuse")
-    prefect.add_argument("action", choices=["start", "stop", "status"])
+    prefect.add_argument("action", choices=["start", "stop", "status"], help="start or stop the server, or its state")
     prefect.add_argument("--json", action="store_true", help="status as JSON")
     prefect.set_defaults(handler=cmd_prefect)
 
@@ -314,37 +328,39 @@ def build_parser() -> argparse.ArgumentParser:
     setup.set_defaults(handler=cmd_setup)
 
     run = sub.add_parser("run", help="run the ingest flow over files and folders of raw articles")
-    run.add_argument("paths", nargs="*", type=Path)
+    run.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                     help="files and folders of articles (.txt, .html, .json, .jsonl, .warc, each optionally .gz)")
     run.add_argument("--report", type=str, help="write the run report as JSON to this file (also when the run fails)")
     run.add_argument("--seconds-per-input", type=float, default=120.0, metavar="S",
                      help="longest a worker may spend on one input in one stage before it is replaced (default 120)")
     run.add_argument("--workers", type=int, help="worker processes for clean/enrich (default: all cores)")
-    run.add_argument("--batch-size", type=int, default=256)
+    run.add_argument("--batch-size", type=int, default=256, help="inputs per batch (task run); default 256")
     run.add_argument("--dedup-memory", type=int, default=4096,
                      help="articles of this run held in memory for near-duplicate and story lookups (default 4096)")
     run.add_argument("--no-near-duplicates", action="store_true",
                      help="skip near-duplicate links and story ids (exact duplicates are still removed)")
     run.add_argument("--follow-symlinks", action="store_true", help="follow symlinks that leave the input folder")
-    run.add_argument("--no-progress", action="store_true")
+    run.add_argument("--no-progress", action="store_true", help="no progress bar (there is none off a terminal)")
     run.add_argument("--rebuild", action="store_true", help="build a new versioned index, then move the alias to it")
     run.add_argument("--prune", action="store_true", help="delete documents whose input file (or line) is gone")
     run.add_argument("--dask", default=os.environ.get("NEWSINDEX_DASK"),
                      help="run clean/segment/enrich on a Dask cluster: scheduler address, or 'local'")
     run.add_argument("--retry-deadletters", action="store_true", help="re-read only the inputs that failed before")
+    add_input_rules(run)
     run.set_defaults(handler=cmd_run)
 
     enrich = sub.add_parser("enrich", help="read, clean, segment and enrich without indexing; print the documents")
-    enrich.add_argument("paths", nargs="+", type=Path)
+    enrich.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files and folders of articles")
     enrich.add_argument("--published-at", help="ISO date or datetime to use as the publication date")
     enrich.add_argument("--json", action="store_true", help="one JSON object per line")
-    enrich.add_argument("--follow-symlinks", action="store_true")
+    enrich.add_argument("--follow-symlinks", action="store_true", help="follow symlinks that leave the input folder")
     enrich.add_argument("--strict", action="store_true", help="exit 1 when an input was rejected")
     enrich.set_defaults(handler=cmd_enrich)
 
     from flows.search.commands import FILTER_HELP, OFFSET_HELP, QUERY_HELP, SIZE_HELP
 
     search = sub.add_parser("search", help="full-text search with highlights and facets")
-    search.add_argument("query", help=QUERY_HELP)
+    search.add_argument("query", nargs="?", default="", help=QUERY_HELP)
     search.add_argument("--filter", action="append", default=[], metavar="FIELD=VALUE", help=FILTER_HELP)
     search.add_argument("--story", help="only articles of this story_id")
     search.add_argument("--size", type=int, default=10, help=SIZE_HELP)
@@ -354,12 +370,13 @@ def build_parser() -> argparse.ArgumentParser:
     search.set_defaults(handler=cmd_search)
 
     serve = sub.add_parser("serve", help="serve the ingest flow as a Prefect deployment on a schedule")
-    serve.add_argument("paths", nargs="+", type=Path)
+    serve.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="folders (or files) every run ingests")
     when = serve.add_mutually_exclusive_group(required=True)
     when.add_argument("--cron", help='cron schedule, e.g. "*/15 * * * *"')
     when.add_argument("--interval", type=number_in(float, 1, 366 * 86400), help="seconds between runs")
-    serve.add_argument("--workers", type=int)
-    serve.add_argument("--prune", action="store_true")
+    serve.add_argument("--workers", type=int, help="worker processes for clean/enrich (default: all cores)")
+    serve.add_argument("--prune", action="store_true", help="each run deletes documents whose input is gone")
+    add_input_rules(serve)
     serve.add_argument("--prefect-port", type=number_in(int, 1, 65535), default=4200,
                        help="port of the local Prefect server started when PREFECT_API_URL is not set")
     serve.set_defaults(handler=cmd_serve)
@@ -369,7 +386,7 @@ def build_parser() -> argparse.ArgumentParser:
     indices.set_defaults(handler=cmd_indices)
 
     letters = sub.add_parser("deadletters", help="list inputs that could not be indexed, with the reason")
-    letters.add_argument("--json", action="store_true")
+    letters.add_argument("--json", action="store_true", help="one JSON object per dead letter")
     letters.set_defaults(handler=cmd_deadletters)
 
     for module_name in COMMAND_MODULES:
@@ -378,10 +395,26 @@ def build_parser() -> argparse.ArgumentParser:
         importlib.import_module(module_name).add_commands(sub)
 
     evaluate = sub.add_parser("eval", help="score a stage on a public benchmark")
-    evaluate.add_argument("kind", choices=EVALUATIONS)
+    evaluate.add_argument("kind", choices=EVALUATIONS, help="the stage to score")
     evaluate.add_argument("rest", nargs=argparse.REMAINDER, help="arguments of the evaluation")
     evaluate.set_defaults(handler=cmd_eval)
     return parser
+
+
+def add_input_rules(parser: argparse.ArgumentParser) -> None:
+    """`run` and `serve` take the same input rules (``flows.read.rules``)."""
+    from flows.read.rules import DEFAULT_EXCLUDES
+
+    parser.add_argument("--include", action="append", default=[], metavar="GLOB", help=(
+        "read only files of a folder that match (path under the folder, or name; repeatable); replaces the "
+        "default exclusions"))
+    parser.add_argument("--exclude", action="append", default=[], metavar="GLOB", help=(
+        f"never read files of a folder that match (repeatable); always skipped: {', '.join(DEFAULT_EXCLUDES)}, "
+        "unless --include names them"))
+    parser.add_argument("--source", metavar="NAME", help=(
+        "source (publisher) of articles whose input names none: plain text, pages without a site name"))
+    parser.add_argument("--source-per-folder", action="store_true", help=(
+        "articles whose input names no source get the name of their top folder under the given folder"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -522,7 +555,8 @@ def invalid_values(exc: ValidationError) -> str:
     """pydantic's errors by name (a flag as --batch-size, a setting by its variable), without the values: a
     setting may be a secret."""
     names = [".".join(str(part) for part in error["loc"]) for error in exc.errors()]
-    parts = [f"{name if name.isupper() else '--' + name.replace('_', '-')}: {error['msg']}"
+    parts = [f"{name if name.isupper() else '--' + name.replace('_', '-')}: {error['msg']}" if name
+             else str(error["msg"]).removeprefix("Value error, ")  # a rule over several values names them itself
              for name, error in zip(names, exc.errors(), strict=True)]
     return "invalid value: " + "; ".join(parts)
 

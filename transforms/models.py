@@ -79,6 +79,8 @@ class RawArticle(Record):
     url: str | None = None
     title: str | None = None
     source: str | None = Field(default=None, description="Publisher name or site.")
+    given_source: str | None = Field(default=None, description=(
+        "The user's name for the publisher (`--source`), used when neither the input nor its page names one."))
     published_at: str | None = Field(default=None, description="Publication date as given, unparsed.")
     crawled_at: str | None = Field(default=None, description=(
         "When a crawler fetched the page (a WARC record's WARC-Date), as given: never the publication date."))

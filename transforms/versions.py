@@ -9,7 +9,7 @@ shape the output are part of the pipeline version too.
 
 from __future__ import annotations
 
-CLEAN = 1  # transforms/clean: main text, metadata, publication date
+CLEAN = 2  # transforms/clean: main text, metadata, publication date (2: a given date that does not parse is noted)
 SEGMENT = 1  # transforms/segment: paragraphs, sentences, passages and their offsets
 ENRICH = 1  # transforms/enrich: language, entities, date mentions
 DEDUP = 1  # transforms/dedup: content hash, signatures, story features

@@ -16,6 +16,8 @@ from typing import Any
 
 from elasticsearch import BadRequestError, Elasticsearch
 
+from flows.es.analysis import add_missing_analysis
+
 DEFAULT_ALIAS = "articles"
 MAPPINGS_DIR = Path(__file__).resolve().parents[2] / "index_mappings"
 
@@ -89,12 +91,16 @@ class MappingConflict(RuntimeError):
     """The live index cannot take the new template version in place; a rebuild can."""
 
 
-def update_mapping(client: Elasticsearch, index: str) -> None:
+def update_mapping(client: Elasticsearch, index: str) -> list[str]:
     """A new template version adds fields; the index behind the alias takes them in place (Elasticsearch accepts
-    new fields on a live index). A change it cannot take (a field's type) needs ``newsindex run --rebuild``."""
-    mappings = load_template()["template"]["mappings"]
+    new fields on a live index), after the analysis components they name (``flows.es.analysis``). A change it
+    cannot take (a field's type) needs ``newsindex run --rebuild``. Returns the analysis components added."""
+    template = load_template()["template"]
+    mappings = template["mappings"]
     try:
+        added = add_missing_analysis(client, index, template["settings"].get("analysis", {}))
         client.indices.put_mapping(index=index, **mappings)
+        return added
     except BadRequestError as exc:
         reason = exc.body.get("error", {}).get("reason", exc.message) if isinstance(exc.body, dict) else exc.message
         raise MappingConflict(f"The index {index} cannot take template version {template_version()} "
@@ -115,7 +121,8 @@ def setup(client: Elasticsearch, alias: str, upgrade: bool = True) -> SetupRepor
         report.created.append(f"template {alias}")
     target = alias_target(client, alias)
     if target is not None and upgrade and (index_version(client, target) or 0) < template_version():
-        update_mapping(client, target)
+        added = update_mapping(client, target)
+        report.created += [f"{component} added to {target}" for component in added]
         report.created.append(f"mapping of {target} updated")
     if target is None:
         if client.indices.exists(index=alias):

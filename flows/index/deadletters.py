@@ -19,6 +19,14 @@ from transforms.errors import Failure
 from transforms.models import Origin
 
 
+class StoredLetter(Failure):
+    """A dead letter as the store holds it: the failure, and which run recorded it when (so a letter can be told
+    from one that a later run would have cleared, and found in that run's logs)."""
+
+    run_id: str | None = None
+    failed_at: datetime | None = None
+
+
 def deadletter_index(alias: str) -> str:
     return f"{alias}-deadletter"
 
@@ -49,10 +57,11 @@ def clear_actions(origins: Iterable[Origin | str], alias: str) -> Iterator[dict[
         yield {"_op_type": "delete", "_index": deadletter_index(alias), "_id": deadletter_id(origin)}
 
 
-def list_letters(client: Elasticsearch, alias: str) -> list[Failure]:
+def list_letters(client: Elasticsearch, alias: str) -> list[StoredLetter]:
     index = deadletter_index(alias)
     if not client.indices.exists(index=index):
         return []
     hits = scan(client, index=index, query={"query": {"match_all": {}}, "sort": ["_doc"]})
-    letters = [Failure(**{k: hit["_source"][k] for k in ("origin", "stage", "reason", "detail")}) for hit in hits]
+    fields = ("origin", "stage", "reason", "detail", "run_id", "failed_at")
+    letters = [StoredLetter(**{k: hit["_source"][k] for k in fields if k in hit["_source"]}) for hit in hits]
     return sorted(letters, key=lambda letter: (letter.origin.path, letter.origin.line or 0))

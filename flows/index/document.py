@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, datetime
+from datetime import date as date_type
 from typing import Any
 
 from transforms.models import EnrichedArticle
 
 # The shape of the document built here: bump it in review when a field is added, removed or computed otherwise, so
 # that documents built the old way are built again (``flows/version.py``).
-DOCUMENT_VERSION = 2  # 2: notes
+DOCUMENT_VERSION = 3  # 2: notes; 3: date, date_source, first_seen_at, mentioned_dates_in_range
 
 # Bodies in these languages also go to a field analysed for that language (English is the body's own analysis).
 LANGUAGE_FIELDS = frozenset({"de", "fr", "es", "it", "nl", "pt", "ru"})
+EARLIEST_MENTION = date_type(1900, 1, 1)
 
 
 def entities_by_type(article: EnrichedArticle) -> dict[str, list[str]]:
@@ -23,11 +25,27 @@ def entities_by_type(article: EnrichedArticle) -> dict[str, list[str]]:
     return dict(grouped)
 
 
-def date_fields(article: EnrichedArticle) -> dict[str, Any]:
+def date_fields(article: EnrichedArticle, article_date: datetime) -> dict[str, Any]:
     mentions = [m.model_dump(mode="json") for m in article.date_mentions]
-    days = sorted({m.range_start.isoformat() for m in article.date_mentions if m.resolved and m.range_start})
+    resolved = sorted({m.range_start for m in article.date_mentions if m.resolved and m.range_start})
     values = sorted({m.value for m in article.date_mentions if m.value})
-    return {"date_mentions": mentions, "mentioned_dates": days, "mentioned_values": values}
+    return {"date_mentions": mentions, "mentioned_dates": [day.isoformat() for day in resolved],
+            "mentioned_dates_in_range": [day.isoformat() for day in resolved if plausible_mention(day, article_date)],
+            "mentioned_values": values}
+
+
+def plausible_mention(day: date_type, article_date: datetime) -> bool:
+    """A chart of mentions spans year 1 to 2050 on news text ("the year 1", a misread "2050 troops"); the range a
+    chart can show is from 1900 to the end of the tenth year after the article."""
+    return EARLIEST_MENTION <= day <= date_type(min(article_date.year + 10, 9999), 12, 31)
+
+
+def dated(article: EnrichedArticle, first_seen_at: datetime) -> dict[str, Any]:
+    """A date every document has, to sort and filter on (Kibana's time field): most inputs (bare text files) carry
+    no publication date, and a time field they lack hides them from every time-filtered view."""
+    if article.published_at:
+        return {"date": article.published_at.isoformat(), "date_source": "published"}
+    return {"date": first_seen_at.isoformat(), "date_source": "first_seen"}
 
 
 def passages(article: EnrichedArticle) -> list[dict[str, Any]]:
@@ -35,8 +53,14 @@ def passages(article: EnrichedArticle) -> list[dict[str, Any]]:
             for p in article.passages]
 
 
-def to_document(article: EnrichedArticle, doc_id: str, ingested_at: datetime | None = None) -> dict[str, Any]:
+def to_document(article: EnrichedArticle, doc_id: str, ingested_at: datetime | None = None,
+                first_seen_at: datetime | None = None) -> dict[str, Any]:
+    """``first_seen_at``: when an earlier version of this document was indexed, so that rewriting it (a new
+    pipeline version, changed text under the same URL) does not move an undated article to today."""
     language = article.language.code
+    ingested_at = ingested_at or datetime.now(UTC)
+    first_seen_at = first_seen_at or ingested_at
+    article_date = article.published_at or first_seen_at
     return {
         "id": doc_id,
         "url": article.url,
@@ -51,12 +75,14 @@ def to_document(article: EnrichedArticle, doc_id: str, ingested_at: datetime | N
         "paragraph_languages": sorted({p.code for p in article.paragraph_languages}),
         "published_at": article.published_at.isoformat() if article.published_at else None,
         "published_at_source": article.published_at_source,
-        "ingested_at": (ingested_at or datetime.now(UTC)).isoformat(),
+        "ingested_at": ingested_at.isoformat(),
+        "first_seen_at": first_seen_at.isoformat(),
+        **dated(article, first_seen_at),
         "entities": entities_by_type(article),
         "entity_names": [e.name for e in article.entities],
         "entities_status": article.entities_status,
         "entity_details": [e.model_dump() for e in article.entities],
-        **date_fields(article),
+        **date_fields(article, article_date),
         "passages": passages(article),
         "paragraphs": [[p.start, p.end] for p in article.paragraphs],
         "sentences": [[s.start, s.end] for s in article.sentences],

@@ -18,7 +18,7 @@ from transforms.models import CleanArticle
 
 Verdict = Literal["enrich", "unchanged", "duplicate"]
 SOURCE_FIELDS = ["content_hash", "lineage.pipeline_version", "origin.key", "duplicates", "near_duplicates",
-                 "source_hash"]
+                 "source_hash", "first_seen_at", "ingested_at"]
 # Recorded on a document by other inputs; kept when the document itself is written again.
 CARRIED_FIELDS = ("duplicates", "near_duplicates")
 
@@ -36,6 +36,18 @@ class Decision:
     # becomes a recorded copy, so it stays superseded while it does not change; the document's old copies lose it
     supersedes: tuple[str, str] | None = None
     orphans: list[str] = field(default_factory=list)
+    # enrich over a document of the same id: when it was first indexed, kept so that an undated article's date
+    # (its first-seen time) does not move each time it is written again
+    first_seen_at: datetime | None = None
+
+
+def first_seen(existing: dict[str, Any]) -> datetime | None:
+    """Documents written before ``first_seen_at`` existed were first seen no later than their ``ingested_at``."""
+    value = existing.get("first_seen_at") or existing.get("ingested_at")
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else None
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -208,8 +220,11 @@ def decide(article: CleanArticle, doc_id: str, existing: dict[str, Any] | None, 
     if same_text and same_version:
         return Decision(article, doc_id, "unchanged")
     if same_text:
-        return enrich(article, doc_id, memory, carried={k: existing[k] for k in CARRIED_FIELDS if k in existing})
+        decision = enrich(article, doc_id, memory, carried={k: existing[k] for k in CARRIED_FIELDS if k in existing})
+        decision.first_seen_at = first_seen(existing)
+        return decision
     decision = enrich(article, doc_id, memory)  # other text: the document's copies are copies of it no more
+    decision.first_seen_at = first_seen(existing)
     decision.orphans = list(existing.get("duplicates", {}).get("paths", []))
     if owner and owner != label and existing.get("source_hash"):
         decision.supersedes = (owner, str(existing["source_hash"]))

@@ -30,7 +30,7 @@ from flows.ingest.pipeline import Pipeline
 from flows.ingest.progress import Progress
 from flows.ingest.report import RunReport, write_report
 from flows.ingest.workers import clean_chunk, default_workers, enrich_chunk, make_pool
-from flows.read import ReadFailure, display_path, read_articles, source_path
+from flows.read import InputRules, ReadFailure, Skipped, display_path, read_articles, source_path
 from flows.settings import Settings
 from flows.version import lineage, pipeline_version
 from transforms.errors import Failure
@@ -69,6 +69,19 @@ class IngestOptions(BaseModel):
     report_path: str | None = Field(default=None, description=(
         "Also write the report as JSON here, on failure too (then with the failure and the counts so far)."))
     show_progress: bool = False
+    include: list[str] = Field(default_factory=list, description=(
+        "Globs (path under a given folder, or name) a file of a folder must match to be read; given, they replace "
+        "the default exclusions."))
+    exclude: list[str] = Field(default_factory=list, description=(
+        "Globs of files of a folder never to read, beside the defaults (README*, LICENSE*, *.md, *.tsv, *.csv …)."))
+    source: str | None = Field(default=None, max_length=200, description=(
+        "Source (publisher) of an article whose input names none: plain text, a page without a site name."))
+    source_per_folder: bool = Field(default=False, description=(
+        "An article whose input names no source gets its top folder's name under the given folder."))
+
+    def input_rules(self, roots: Sequence[str] = ()) -> InputRules:
+        return InputRules(include=tuple(self.include), exclude=tuple(self.exclude), source=self.source,
+                          source_per_folder=self.source_per_folder, roots=tuple(roots))
 
     @model_validator(mode="after")
     def _one_source_of_inputs(self) -> IngestOptions:
@@ -85,16 +98,18 @@ def current_run_id() -> str:
 
 
 def select_inputs(client: Elasticsearch, alias: str, paths: list[str], retry: bool,
-                  follow_symlinks: bool) -> Iterator[RawArticle | ReadFailure]:
+                  follow_symlinks: bool, rules: InputRules) -> Iterator[RawArticle | ReadFailure | Skipped]:
     """All inputs under the paths, or with ``retry`` only those the dead-letter store lists."""
     if not retry:
-        yield from read_articles([source_path(p) for p in paths], follow_symlinks=follow_symlinks)
+        yield from read_articles([source_path(p) for p in paths], follow_symlinks=follow_symlinks, rules=rules)
         return
     letters = {letter.origin.label(): letter for letter in deadletters.list_letters(client, alias)}
     files = sorted({letter.origin.path for letter in letters.values()
                     if follow_symlinks or not source_path(letter.origin.path).is_symlink()})
     produced: set[str] = set()
-    for item in read_articles([source_path(f) for f in files], follow_symlinks=follow_symlinks):
+    for item in read_articles([source_path(f) for f in files], follow_symlinks=follow_symlinks, rules=rules):
+        if isinstance(item, Skipped):
+            continue  # a file named is never skipped; here for the type
         if item.origin.label() in letters or item.origin.path in letters:
             produced.update({item.origin.label(), item.origin.path})
             yield item
@@ -106,7 +121,7 @@ def select_inputs(client: Elasticsearch, alias: str, paths: list[str], retry: bo
 def account_for_vanished(client: Elasticsearch, pipeline: Pipeline, roots: list[str], prune: bool) -> None:
     """Inputs indexed before but not read now are reported; deleted only when asked."""
     missing = lifecycle.missing_inputs(client, pipeline.index, roots, pipeline.seen)
-    pipeline.report.missing_sources = sorted(missing.values())
+    pipeline.report.missing_sources = sorted(missing.values())  # a file now skipped by the rules is one of them
     if prune and missing:
         pipeline.report.pruned = pipeline.delete(sorted(missing))
 
@@ -125,8 +140,9 @@ def ingest(paths: list[str], options: IngestOptions | None = None) -> RunReport:
     deadletters.ensure_store(client, alias)
     target = lifecycle.start_rebuild(client, alias) if options.rebuild else alias
     roots = [str(source_path(p).resolve()) for p in paths]
+    rules = options.input_rules(roots)
     report = RunReport(run_id=current_run_id(), index=target, pipeline_version=pipeline_version(),
-                       paths=[display_path(root) for root in roots])
+                       paths=[display_path(root) for root in roots], workers=options.workers)
     clear = bool(client.count(index=deadletters.deadletter_index(alias))["count"])
     recent = RecentArticles(options.dedup_memory) if options.near_duplicates else None
     started = time.perf_counter()
@@ -135,12 +151,15 @@ def ingest(paths: list[str], options: IngestOptions | None = None) -> RunReport:
         with make_pool(options.workers, options.dask, options.seconds_per_input) as pool, \
                 Progress(options.show_progress) as progress:
             pipeline = Pipeline(client, target, alias, pool, options.published_at, report,
-                                options.budget.model_copy(), clear, recent=recent)
-            inputs = select_inputs(client, alias, paths, options.retry_deadletters, options.follow_symlinks)
+                                options.budget.model_copy(), clear, recent=recent, rules=rules)
+            inputs = select_inputs(client, alias, paths, options.retry_deadletters, options.follow_symlinks, rules)
+            if not options.retry_deadletters:
+                progress.count_inputs([source_path(p) for p in paths], options.follow_symlinks, rules)
             for batch in batched(inputs, options.batch_size):
                 pipeline.run_batch(batch)
-                progress.advance(len(batch))
+                progress.advance(len(batch), report)
             pipeline.drain()
+            progress.advance(0, report)
             if not options.rebuild and not options.retry_deadletters:
                 account_for_vanished(client, pipeline, roots, options.prune)
                 pipeline.drain()  # copies of what the prune deleted
@@ -148,7 +167,8 @@ def ingest(paths: list[str], options: IngestOptions | None = None) -> RunReport:
             report.workers_replaced = getattr(pool, "replaced", 0)
             report.add_seconds(pool.busy)
         if options.rebuild:
-            lifecycle.swap_alias(client, alias, target)
+            report.previous_index = lifecycle.swap_alias(client, alias, target)
+            report.alias = alias
     except BaseException as exc:
         if pipeline is not None:
             pipeline.abandon()
@@ -160,15 +180,17 @@ def ingest(paths: list[str], options: IngestOptions | None = None) -> RunReport:
         if options.report_path:
             write_report(report, options.report_path)
     get_run_logger().info("ingest finished: %s", report.model_dump_json(
-        include={"inputs", "indexed", "unchanged", "duplicate", "dead_lettered"}))
+        include={"inputs", "indexed", "unchanged", "duplicate", "dead_lettered", "skipped_by_filters"}))
     create_markdown_artifact(key="ingest-report", markdown=report.markdown(), description="newsindex run report")
     return report
 
 
-def iter_enriched(paths: Sequence[Path], published_at: datetime | None = None,
-                  follow_symlinks: bool = False) -> Iterator[EnrichedArticle | Failure]:
+def iter_enriched(paths: Sequence[Path], published_at: datetime | None = None, follow_symlinks: bool = False,
+                  rules: InputRules | None = None) -> Iterator[EnrichedArticle | Failure | Skipped]:
     """The `newsindex enrich` path: the same stages without Elasticsearch or Prefect, inline, in input order."""
-    for batch in batched(read_articles(list(paths), follow_symlinks=follow_symlinks), 64):
+    rules = rules or InputRules(roots=tuple(str(Path(p).resolve()) for p in paths))
+    for batch in batched(read_articles(list(paths), follow_symlinks=follow_symlinks, rules=rules), 64):
+        yield from (r for r in batch if isinstance(r, Skipped))
         yield from (r for r in batch if isinstance(r, Failure))
         cleaned = clean_chunk([r for r in batch if isinstance(r, RawArticle)], published_at)
         yield from (r for r in cleaned if isinstance(r, Failure))

@@ -38,7 +38,7 @@ from flows.ingest.tasks import (
 )
 from flows.ingest.workers import Pool, clean_chunk, enrich_chunk
 from flows.ingest.writes import duplicate_updates
-from flows.read import ReadFailure, read_file, source_path
+from flows.read import READ_EVERYTHING, InputRules, ReadFailure, Skipped, read_file, source_path
 from flows.version import lineage
 from transforms.dedup.identity import source_hash
 from transforms.errors import Failure
@@ -47,13 +47,16 @@ from transforms.models import CleanArticle, EnrichedArticle, RawArticle
 MAX_ROUNDS = 8  # rounds of re-decided inputs after the last batch; each settles what it decides
 
 
-def reread(labels: Sequence[str]) -> list[RawArticle | Failure]:
-    """The inputs behind these labels, read again from their files (a file that is gone gives nothing)."""
+def reread(labels: Sequence[str], rules: InputRules = READ_EVERYTHING) -> list[RawArticle | Failure]:
+    """The inputs behind these labels, read again from their files (a file that is gone gives nothing), with the
+    run's source rule, so that they hash as they did when read first."""
     wanted = set(labels)
     items: list[RawArticle | Failure] = []
     for path in sorted({label_path(label) for label in labels}):
+        file = source_path(path)
         try:
-            items += [item for item in read_file(source_path(path)) if item.origin.label() in wanted]
+            items += [item for item in read_file(file, given_source=rules.source_for(file))
+                      if item.origin.label() in wanted]
         except (OSError, ValueError):
             continue
     return items
@@ -64,7 +67,7 @@ class Batch:
     """A batch between stages: what was decided so far, and the enrichment under way in the workers."""
 
     labels: list[str]
-    known: dict[str, str]  # label → 'unchanged' or 'duplicate', decided before cleaning
+    known: dict[str, str]  # label → 'unchanged', 'duplicate' or 'skipped_by_filters', decided before cleaning
     failures: list[Failure]
     decisions: list[Decision]
     hashes: dict[str, str]
@@ -83,6 +86,7 @@ class Pipeline:
     clear_letters: bool
     memory: RunMemory = field(default_factory=RunMemory)
     recent: RecentArticles | None = field(default_factory=RecentArticles)  # None: no near-dups, stories
+    rules: InputRules = READ_EVERYTHING  # the run's input rules: a re-read gives the same source
     ledger: Ledger = field(init=False)
     staged: Batch | None = None
     writing: tuple[Future[BatchWrites], Batch] | None = None
@@ -94,23 +98,26 @@ class Pipeline:
 
     @property
     def seen(self) -> set[str]:
-        return set(self.ledger.status)
+        return self.ledger.read_inputs()
 
-    def run_batch(self, batch: Sequence[RawArticle | ReadFailure]) -> None:
+    def run_batch(self, batch: Sequence[RawArticle | ReadFailure | Skipped]) -> None:
         """This batch's first stages; the previous batch is written meanwhile."""
         staged = self.stage(batch)
         self.write(self.staged)
         self.staged = staged
 
-    def stage(self, batch: Sequence[RawArticle | Failure]) -> Batch:
+    def stage(self, batch: Sequence[RawArticle | Failure | Skipped]) -> Batch:
+        """A skipped file settles with the batch, so an old dead letter of it is cleared like any other's."""
         labels = [item.origin.label() for item in batch]
         self.ledger.read(labels)
         raws = [r for r in batch if isinstance(r, RawArticle)]
         failures = [r for r in batch if isinstance(r, Failure)]
+        skipped = [r.origin.label() for r in batch if isinstance(r, Skipped)]
         hashes = {raw.origin.label(): source_hash(raw) for raw in raws}
         self.memory.source_hashes.update(hashes)
         unchanged, copies = skip_known(self.client, self.index, payload(hashes))
-        known = {**dict.fromkeys(copies, "duplicate"), **dict.fromkeys(unchanged, "unchanged")}
+        known = {**dict.fromkeys(skipped, "skipped_by_filters"), **dict.fromkeys(copies, "duplicate"),
+                 **dict.fromkeys(unchanged, "unchanged")}
         cleaning = self.pool.submit(clean_chunk, [raw for raw in raws if raw.origin.label() not in known],
                                     self.published_at, stage="clean")
         self.settle_writes()  # the batch before the previous one, whose write ran beside this batch's reading
@@ -187,10 +194,10 @@ class Pipeline:
             if self.requeued:
                 self.write(self.stage([]))
                 self.settle_writes()
-            elif orphans := sorted(label for label in self.orphans if label in self.ledger.status):
+            elif orphans := sorted(self.orphans & self.seen):
                 self.orphans.clear()
                 self.client.indices.refresh(index=self.index)
-                self.write(self.stage(reread(orphans)))
+                self.write(self.stage(reread(orphans, self.rules)))
                 self.settle_writes()
             else:
                 return

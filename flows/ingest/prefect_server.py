@@ -8,6 +8,7 @@ unless PREFECT_API_URL points at a server already (docker-compose's, or a team's
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 import time
@@ -36,6 +37,15 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float) -> 
             pass
         time.sleep(0.5)
     raise RuntimeError(f"the local Prefect server did not answer at {url} within {timeout:.0f} s")
+
+
+def run_hint(url: str) -> str:
+    """A command that starts a run of the served deployment from another shell: Prefect's own hint lacks the server,
+    and another shell has no PREFECT_API_URL when `serve` started its own."""
+    from flows.ingest.schedule import DEPLOYMENT_NAME
+
+    command = " ".join(shlex.quote(part) for part in prefect_command())
+    return f"PREFECT_API_URL={shlex.quote(url)} {command} deployment run {shlex.quote(f'ingest/{DEPLOYMENT_NAME}')}"
 
 
 @contextmanager

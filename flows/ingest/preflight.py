@@ -23,7 +23,7 @@ from flows.index import deadletters
 from flows.ingest import lifecycle
 from flows.ingest.classify import known_inputs
 from flows.ingest.report import Ledger, RunReport
-from flows.read import display_path, read_articles, source_path
+from flows.read import InputRules, Skipped, display_path, read_articles, source_path
 from flows.version import pipeline_version
 from transforms.dedup.identity import source_hash
 from transforms.models import RawArticle
@@ -31,44 +31,51 @@ from transforms.models import RawArticle
 CHUNK = 500
 
 
-def chunks(items: Iterator[RawArticle], size: int) -> Iterator[list[RawArticle]]:
+def chunks(items: Iterator[RawArticle | Skipped], size: int) -> Iterator[list[RawArticle | Skipped]]:
     while chunk := list(islice(items, size)):
         yield chunk
 
 
-def only_articles(paths: Sequence[str], follow_symlinks: bool) -> Iterator[RawArticle]:
-    """The inputs as the flow reads them; a read failure ends the preflight (it is work for the flow)."""
-    for item in read_articles([source_path(p) for p in paths], follow_symlinks=follow_symlinks):
-        if not isinstance(item, RawArticle):
+def only_articles(paths: Sequence[str], follow_symlinks: bool, rules: InputRules) -> Iterator[RawArticle | Skipped]:
+    """The inputs as the flow reads them (a skipped file counts as skipped there too); a read failure ends the
+    preflight (it is work for the flow)."""
+    for item in read_articles([source_path(p) for p in paths], follow_symlinks=follow_symlinks, rules=rules):
+        if not isinstance(item, RawArticle | Skipped):
             raise LookupError(item.origin.label())
         yield item
 
 
-def preflight(client: Elasticsearch, alias: str, paths: Sequence[str], follow_symlinks: bool) -> RunReport | None:
-    """The complete report of a run over unchanged inputs, or None when the flow has work to do."""
+def preflight(client: Elasticsearch, alias: str, paths: Sequence[str], follow_symlinks: bool,
+              rules: InputRules | None = None) -> RunReport | None:
+    """The complete report of a run over unchanged inputs, or None when the flow has work to do. ``rules`` are the
+    run's input rules without roots (``IngestOptions.input_rules``): they are relative to these paths."""
     started = time.perf_counter()
     setup(client, alias, upgrade=True)  # what every run's first step does: a newer template is applied in place
     version = pipeline_version()
     roots = [str(source_path(p).resolve()) for p in paths]
+    rules = (rules or InputRules()).model_copy(update={"roots": tuple(roots)})
     report = RunReport(run_id="preflight", index=alias, pipeline_version=version,
                        paths=[display_path(root) for root in roots])
     ledger = Ledger(report)
     try:
-        for chunk in chunks(only_articles(paths, follow_symlinks), CHUNK):
-            hashes = {raw.origin.label(): source_hash(raw) for raw in chunk}
+        for chunk in chunks(only_articles(paths, follow_symlinks, rules), CHUNK):
+            hashes = {raw.origin.label(): source_hash(raw) for raw in chunk if isinstance(raw, RawArticle)}
+            skipped = [item.origin.label() for item in chunk if isinstance(item, Skipped)]
             unchanged, copies = known_inputs(client, alias, hashes, version)
-            if len(unchanged) + len(copies) < len(hashes) or has_letters(client, alias, list(hashes)):
+            if len(unchanged) + len(copies) < len(hashes) or has_letters(client, alias, [*hashes, *skipped]):
                 return None
-            ledger.read(hashes)
+            ledger.read([item.origin.label() for item in chunk])
+            for label in skipped:
+                ledger.settle(label, "skipped_by_filters")
             for label in unchanged:
                 ledger.settle(label, "unchanged")
             for label in copies:
                 ledger.settle(label, "duplicate")
     except LookupError:
         return None
-    if not report.inputs:
+    if not report.inputs - report.skipped_by_filters:
         return None  # nothing read: the flow says why (a path that does not exist is a dead letter there)
-    report.missing_sources = sorted(lifecycle.missing_inputs(client, alias, roots, set(ledger.status)).values())
+    report.missing_sources = sorted(lifecycle.missing_inputs(client, alias, roots, ledger.read_inputs()).values())
     report.wall_seconds = round(time.perf_counter() - started, 3)
     report.finished_at = datetime.now(UTC)
     return report

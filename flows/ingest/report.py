@@ -1,4 +1,5 @@
-"""The run report: every input ends as indexed, unchanged, duplicate or dead-lettered, and the sums must agree.
+"""The run report: every input ends as indexed, unchanged, duplicate, dead-lettered or skipped by the input rules
+(``--include``/``--exclude``), and the sums must agree.
 
 The counts have one owner, the ``Ledger``: the flow tells it which inputs were read, and the step that writes tells
 it how each one ended. An outcome may change once more (an input whose URL a later input of the run took over is a
@@ -16,7 +17,14 @@ from pydantic import BaseModel, Field, computed_field
 
 from transforms.errors import Failure
 
-Status = Literal["indexed", "unchanged", "duplicate"]
+Status = Literal["indexed", "unchanged", "duplicate", "skipped_by_filters"]
+DEAD_LETTER_EXAMPLES = 10  # in the report and the Prefect artifact; the store has them all
+
+
+class DeadLetterExample(BaseModel):
+    input: str
+    reason: str = Field(description="stage/reason, as counted.")
+    detail: str
 
 
 class RunReport(BaseModel):
@@ -30,11 +38,18 @@ class RunReport(BaseModel):
     indexed: int = 0
     unchanged: int = 0
     duplicate: int = 0
+    skipped_by_filters: int = Field(default=0, description=(
+        "Files of the input folders the input rules left out (README*, *.md… or --include/--exclude): not read."))
     dead_letter_reasons: dict[str, int] = Field(default_factory=dict)
+    dead_letter_examples: list[DeadLetterExample] = Field(default_factory=list, description=(
+        f"The first {DEAD_LETTER_EXAMPLES} inputs that ended dead-lettered; `newsindex deadletters` lists all."))
+    workers: int = Field(default=0, description="Worker processes of the CPU stages (0: inline, in one thread).")
     stage_seconds: dict[str, float] = Field(
         default_factory=dict,
         description="Seconds per stage, summed over worker processes (so they can exceed the wall time); dedup and "
                     "index run in a thread beside the NLP.")
+    alias: str | None = Field(default=None, description="A rebuild: the alias it moved to ``index``.")
+    previous_index: str | None = Field(default=None, description="A rebuild: where the alias pointed before.")
     wall_seconds: float = 0.0
     words: int = 0
     missing_sources: list[str] = Field(default_factory=list, description="Indexed inputs whose file is gone.")
@@ -53,7 +68,8 @@ class RunReport(BaseModel):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def accounted(self) -> bool:
-        return self.indexed + self.unchanged + self.duplicate + self.dead_lettered == self.inputs
+        settled = self.indexed + self.unchanged + self.duplicate + self.dead_lettered + self.skipped_by_filters
+        return settled == self.inputs
 
     def add_seconds(self, seconds: Mapping[str, float]) -> None:
         for stage, value in seconds.items():
@@ -63,7 +79,10 @@ class RunReport(BaseModel):
         rows = [("inputs", str(self.inputs)), ("indexed", str(self.indexed)), ("unchanged", str(self.unchanged)),
                 ("duplicate", str(self.duplicate)), ("dead-lettered", str(self.dead_lettered))]
         rows += [(f"  {reason}", str(n)) for reason, n in sorted(self.dead_letter_reasons.items())]
+        rows.append(("skipped by filters", str(self.skipped_by_filters)))
         rows.append(("all accounted for", "yes" if self.accounted else "NO"))
+        if self.alias:
+            rows.append(("alias", f"{self.alias} moved from {self.previous_index or '(none)'} to {self.index}"))
         if self.failure:
             rows.append(("FAILED", self.failure))
         if self.withdrawn:
@@ -72,10 +91,20 @@ class RunReport(BaseModel):
             rows.append(("workers replaced", str(self.workers_replaced)))
         if self.missing_sources:
             rows.append(("sources gone", f"{len(self.missing_sources)} (pruned {self.pruned})"))
-        rows += [(f"seconds {stage}", f"{value:.2f}") for stage, value in self.stage_seconds.items()]
-        rows.append(("seconds wall", f"{self.wall_seconds:.2f}"))
-        if self.wall_seconds > 0 and self.indexed:
-            rows.append(("indexed/s", f"{self.indexed / self.wall_seconds:.1f}"))
+        rows += self.seconds_rows()
+        return rows
+
+    def seconds_rows(self) -> list[tuple[str, str]]:
+        """Stage seconds are busy time summed over the workers (dedup and index: the flow's writing thread), so
+        they are shown apart from the wall time they can exceed; a rate only of what was indexed."""
+        rows = []
+        if self.stage_seconds:
+            workers = f"{self.workers} worker processes" if self.workers else "1 thread (inline)"
+            rows.append((f"stage seconds (summed over {workers})", ""))
+            rows += [(f"  {stage}", f"{value:.2f}") for stage, value in self.stage_seconds.items()]
+        rows.append(("wall seconds", f"{self.wall_seconds:.2f}"))
+        rate = self.indexed / self.wall_seconds if self.wall_seconds > 0 and self.indexed else None
+        rows.append(("indexed/s (wall)", f"{rate:.1f}" if rate is not None else "-"))
         return rows
 
     def table(self) -> str:
@@ -84,8 +113,22 @@ class RunReport(BaseModel):
         return "\n".join(f"{key:<{width}}  {value}" for key, value in rows)
 
     def markdown(self) -> str:
-        lines = ["| | |", "|---|---|", *(f"| {k.strip()} | {v} |" for k, v in self.rows())]
+        """The Prefect artifact: which run, into which index, the counts, and the first dead letters to look at."""
+        rows = [("flow run", self.run_id), ("index", self.index), *self.rows()]
+        lines = ["| | |", "|---|---|", *(f"| {_cell(k.strip())} | {_cell(v)} |" for k, v in rows)]
+        if self.dead_letter_examples:
+            more = self.dead_lettered - len(self.dead_letter_examples)
+            lines += ["", f"**Dead letters** (first {len(self.dead_letter_examples)}"
+                          + (f", {more} more: `newsindex deadletters`" if more > 0 else "") + ")", "",
+                      "| input | reason | detail |", "|---|---|---|"]
+            lines += [f"| {_cell(e.input)} | {_cell(e.reason)} | {_cell(e.detail)} |"
+                      for e in self.dead_letter_examples]
         return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    """A table cell cannot hold a newline or an unescaped pipe; details quote inputs."""
+    return " ".join(text.split()).replace("|", "\\|")[:300]
 
 
 def write_report(report: RunReport, path: str) -> None:
@@ -113,6 +156,18 @@ class Ledger:
         status = f"dead:{outcome.key()}" if isinstance(outcome, Failure) else outcome
         self.status[label] = status
         self.count(status, +1)
+        self.note_example(label, outcome)
+
+    def note_example(self, label: str, outcome: Status | Failure) -> None:
+        """Keeps the first few dead letters of the run, and drops one whose input went through after all."""
+        examples = self.report.dead_letter_examples
+        examples[:] = [example for example in examples if example.input != label]
+        if isinstance(outcome, Failure) and len(examples) < DEAD_LETTER_EXAMPLES:
+            examples.append(DeadLetterExample(input=label, reason=outcome.key(), detail=outcome.detail[:300]))
+
+    def read_inputs(self) -> set[str]:
+        """The inputs read this run: a skipped file is not one (its old document, if any, is an input gone)."""
+        return {label for label, status in self.status.items() if status != "skipped_by_filters"}
 
     def count(self, status: str, step: int) -> None:
         if not status:

@@ -2,7 +2,9 @@
 
 At most one run at a time: the deployment's concurrency limit is 1 with the CANCEL_NEW strategy, so a run that
 fires while another is still going is cancelled by the server (and the runner itself takes one run at a time), never
-processed twice. `prefect.yaml` describes the same deployment for a Prefect server with a worker (docker-compose).
+processed twice. `prefect.yaml` describes the same flow for a Prefect server with a worker (docker-compose), under
+another deployment name: on a shared server, serving locally must not replace the team's deployment (nor the other
+way round).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from prefect.types.entrypoint import EntrypointType
 
 from flows.ingest.flow import IngestOptions, ingest
 
-DEPLOYMENT_NAME = "newsindex-ingest"
+DEPLOYMENT_NAME = "newsindex-ingest-local"  # prefect.yaml's is "newsindex-ingest"
 
 
 def one_at_a_time() -> ConcurrencyLimitConfig:
@@ -36,4 +38,5 @@ def serve(paths: list[str], options: IngestOptions, cron: str | None = None, int
         entrypoint_type=EntrypointType.MODULE_PATH,
         description="newsindex: ingest raw articles from these paths into Elasticsearch",
         pause_on_shutdown=False,
+        print_starting_message=False,  # its `prefect deployment run` hint lacks the server; `serve` prints one
     )

@@ -31,8 +31,8 @@ def index_actions(
         if decision.verdict != "enrich" or article is None:
             continue
         origins[decision.doc_id] = article.origin
-        source = {**to_document(article, decision.doc_id, ingested_at), **extra.get(decision.doc_id, {}),
-                  **decision.carried}
+        document = to_document(article, decision.doc_id, ingested_at, first_seen_at=decision.first_seen_at)
+        source = {**document, **extra.get(decision.doc_id, {}), **decision.carried}
         actions.append({"_op_type": "index", "_index": alias, "_id": decision.doc_id, "_source": source})
     return actions, origins
 
@@ -44,7 +44,8 @@ def duplicate_updates(client: Elasticsearch, alias: str, memory: RunMemory) -> l
     """Partial updates (no scripts: the local node has no painless) merging this run's copies into the kept
     document: its ``duplicates`` (read first, so that copies recorded by earlier runs are kept), and what a richer
     copy adds. A feed record that arrives after the same text came as a bare file gives the document its URL,
-    source, publication date, authors and title where the document has none; every copy's URL is kept."""
+    source, publication date (and so its ``date``), authors and title where the document has none; every copy's
+    URL is kept."""
     if not memory.duplicates:
         return []
     found = client.mget(index=alias, ids=list(memory.duplicates), source_includes=MERGED_FIELDS)
@@ -77,6 +78,7 @@ def merged_fields(current: dict[str, Any], copies: list[Copy], source_hashes: Ma
         if copy.published_at and not filled.get("published_at"):
             update["published_at"] = copy.published_at.isoformat()
             update["published_at_source"] = copy.published_at_source
+            update["date"], update["date_source"] = update["published_at"], "published"  # no longer first-seen
     if "url" in update:  # the URL the document now answers to is not also one of its copies'
         update.setdefault("duplicates", merged)["urls"] = sorted(urls - {update["url"]})
     return update

@@ -1,8 +1,9 @@
-"""The Kibana saved objects in ``kibana/*.ndjson`` and what they need from the index mapping.
+"""The Kibana saved objects in ``kibana/*.ndjson`` and what they need from the index mappings.
 
 Kibana cannot run everywhere this project runs, so the objects are checked statically instead: every field
-they show, sort or aggregate on must exist in the committed mapping (aggregations need doc values: keyword,
-date, numeric, boolean), and every reference between objects must name an object in the files.
+they show, sort or aggregate on must exist in the committed mapping of the index their data view names (the
+articles alias, or the dead-letter index; aggregations need doc values: keyword, date, numeric, boolean), and
+every reference between objects must name an object in the files.
 """
 
 from __future__ import annotations
@@ -26,6 +27,22 @@ class FieldUse:
     object_id: str
     field: str
     aggregated: bool
+    data_view: str  # id of the data view whose index must have the field
+
+
+def committed_mappings() -> dict[str, Mapping[str, Any]]:
+    """Data view title (the index pattern Kibana queries) → the committed mapping behind it."""
+    from flows.es.setup import load_template
+
+    return {"articles": load_template("articles")["template"]["mappings"],
+            "articles-deadletter": load_template("deadletter")["template"]["mappings"]}
+
+
+def data_view_of(obj: dict[str, Any]) -> str:
+    if obj["type"] == "index-pattern":
+        return str(obj["id"])
+    views = [ref["id"] for ref in obj.get("references", []) if ref["type"] == "index-pattern"]
+    return str(views[0]) if views else ""
 
 
 def load_objects(directory: Path = KIBANA_DIR) -> list[dict[str, Any]]:
@@ -55,48 +72,55 @@ def kql_fields(query: str) -> list[str]:
     return _KQL_FIELD.findall(query)
 
 
-def _lens_uses(obj: dict[str, Any]) -> Iterator[FieldUse]:
+def _lens_uses(obj: dict[str, Any]) -> Iterator[tuple[str, bool]]:
     state = obj["attributes"]["state"]
     for layer in state["datasourceStates"]["formBased"]["layers"].values():
         for column in layer["columns"].values():
             field = column.get("sourceField")
             if field and field != RECORDS:  # every Lens operation on a field runs an aggregation on it
-                yield FieldUse(obj["id"], field, True)
+                yield field, True
     for field in kql_fields(state.get("query", {}).get("query", "")):
-        yield FieldUse(obj["id"], field, False)
+        yield field, False
 
 
-def _search_uses(obj: dict[str, Any]) -> Iterator[FieldUse]:
+def _search_uses(obj: dict[str, Any]) -> Iterator[tuple[str, bool]]:
     attributes = obj["attributes"]
     for field in attributes.get("columns", []):
-        yield FieldUse(obj["id"], field, False)
+        yield field, False
     for field, _direction in attributes.get("sort", []):
-        yield FieldUse(obj["id"], field, True)  # sorting needs doc values like aggregating
+        yield field, True  # sorting needs doc values like aggregating
     source = json.loads(attributes["kibanaSavedObjectMeta"]["searchSourceJSON"])
     for field in kql_fields(source.get("query", {}).get("query", "")):
-        yield FieldUse(obj["id"], field, False)
+        yield field, False
 
 
-def _data_view_uses(obj: dict[str, Any]) -> Iterator[FieldUse]:
+def _data_view_uses(obj: dict[str, Any]) -> Iterator[tuple[str, bool]]:
     attributes = obj["attributes"]
     if attributes.get("timeFieldName"):
-        yield FieldUse(obj["id"], attributes["timeFieldName"], True)
+        yield attributes["timeFieldName"], True
     for entry in json.loads(attributes.get("sourceFilters") or "[]"):
-        yield FieldUse(obj["id"], entry["value"], False)
+        yield entry["value"], False
 
 
 def field_uses(objects: list[dict[str, Any]]) -> list[FieldUse]:
     readers = {"lens": _lens_uses, "search": _search_uses, "index-pattern": _data_view_uses}
-    return [use for obj in objects if obj["type"] in readers for use in readers[obj["type"]](obj)]
+    return [FieldUse(obj["id"], field, aggregated, data_view_of(obj))
+            for obj in objects if obj["type"] in readers for field, aggregated in readers[obj["type"]](obj)]
 
 
-def field_problems(objects: list[dict[str, Any]], mapping: Mapping[str, Any]) -> list[str]:
-    types = mapping_types(mapping["properties"])
+def field_problems(objects: list[dict[str, Any]], mappings: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """``mappings``: data view title → mapping (``committed_mappings()``)."""
+    titles = {obj["id"]: obj["attributes"].get("title") for obj in objects if obj["type"] == "index-pattern"}
+    types = {title: mapping_types(mapping["properties"]) for title, mapping in mappings.items()}
     problems = []
     for use in field_uses(objects):
-        kind = types.get(use.field)
+        title = titles.get(use.data_view)
+        if title not in types:
+            problems.append(f"{use.object_id}: data view {use.data_view!r} ({title}) has no committed mapping")
+            continue
+        kind = types[title].get(use.field)
         if kind is None:
-            problems.append(f"{use.object_id}: field {use.field!r} is not in the mapping")
+            problems.append(f"{use.object_id}: field {use.field!r} is not in the mapping of {title}")
         elif use.aggregated and kind not in AGGREGATABLE:
             problems.append(f"{use.object_id}: field {use.field!r} is {kind}, not aggregatable")
     return problems

@@ -1,8 +1,9 @@
 """Which files to read: folders walked depth-first in name order, so every run sees the same sequence.
 
 Nothing vanishes silently: an unsupported file, a dangling or escaping symlink and a missing path each
-yield a ``ReadFailure``. Hidden files and folders (".git", ".DS_Store") are the one silent exception,
-because they are never articles. Symlinks are followed only inside the input folder unless asked, and a
+yield a ``ReadFailure``; a file the user's rules leave out (``flows.read.rules``) yields a ``Skipped``, counted but
+no error. Hidden files and folders (".git", ".DS_Store") are the one silent exception, because they are never
+articles. Symlinks are followed only inside the input folder unless asked, and a
 link back to an enclosing folder is reported, not walked, so loops cannot hang a run.
 """
 
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from flows.read.failure import ReadFailure
 from flows.read.paths import display_path
+from flows.read.rules import READ_EVERYTHING, InputRules, Skipped
 from transforms.models import Origin
 
 SUFFIX_FORMATS: dict[str, str] = {
@@ -38,18 +40,21 @@ def source_format(path: Path) -> str | None:
     return SUFFIX_FORMATS.get(os.path.splitext(name)[1])
 
 
-def discover(paths: Sequence[Path], *, follow_symlinks: bool = False) -> Iterator[Path]:
+def discover(paths: Sequence[Path], *, follow_symlinks: bool = False,
+             rules: InputRules = READ_EVERYTHING) -> Iterator[Path]:
     """The readable input files (resolved), in a deterministic order; problems are skipped (see ``scan``)."""
-    for item in scan(paths, follow_symlinks=follow_symlinks):
+    for item in scan(paths, follow_symlinks=follow_symlinks, rules=rules):
         if isinstance(item, Path):
             yield item
 
 
-def scan(paths: Sequence[Path], *, follow_symlinks: bool = False) -> Iterator[Path | ReadFailure]:
-    """Like ``discover``, but also yields a ``ReadFailure`` for each path that will not be read."""
+def scan(paths: Sequence[Path], *, follow_symlinks: bool = False,
+         rules: InputRules = READ_EVERYTHING) -> Iterator[Path | ReadFailure | Skipped]:
+    """Like ``discover``, but also yields a ``ReadFailure`` for each path that will not be read, and a ``Skipped``
+    for each file of a folder that the rules leave out."""
     seen: set[Path] = set()
     for given in paths:
-        for item in _scan_given(Path(given), follow_symlinks):
+        for item in _scan_given(Path(given), follow_symlinks, rules):
             if isinstance(item, Path):
                 if item in seen:
                     continue  # the same file reached twice (named twice, or through a symlink)
@@ -57,18 +62,18 @@ def scan(paths: Sequence[Path], *, follow_symlinks: bool = False) -> Iterator[Pa
             yield item
 
 
-def _scan_given(given: Path, follow_symlinks: bool) -> Iterator[Path | ReadFailure]:
-    """A path named by the user is read even if hidden or a symlink: they asked for it."""
+def _scan_given(given: Path, follow_symlinks: bool, rules: InputRules) -> Iterator[Path | ReadFailure | Skipped]:
+    """A path named by the user is read even if hidden, a symlink or excluded: they asked for it."""
     failure = _stat_failure(given)
     if failure is not None:
         yield failure
     elif given.is_dir():
-        yield from _walk(Path(os.path.realpath(given)), follow_symlinks)
+        yield from _walk(Path(os.path.realpath(given)), follow_symlinks, rules)
     else:
         yield _file_or_failure(Path(os.path.realpath(given)))
 
 
-def _walk(root: Path, follow_symlinks: bool) -> Iterator[Path | ReadFailure]:
+def _walk(root: Path, follow_symlinks: bool, rules: InputRules) -> Iterator[Path | ReadFailure | Skipped]:
     """Depth-first in name order, with a stack of folder iterators: deep trees cannot hit the recursion limit."""
     stack: _Stack = []
     yield from _enter(root, (root,), stack)
@@ -78,7 +83,7 @@ def _walk(root: Path, follow_symlinks: bool) -> Iterator[Path | ReadFailure]:
         if entry is None:
             stack.pop()
         elif not entry.name.startswith("."):
-            for item in _visit(Path(entry.path), root, ancestors, follow_symlinks):
+            for item in _visit(Path(entry.path), root, ancestors, follow_symlinks, rules):
                 if isinstance(item, tuple):
                     yield from _enter(item[0], item[1], stack)
                 else:
@@ -96,9 +101,9 @@ def _enter(directory: Path, ancestors: tuple[Path, ...], stack: _Stack) -> Itera
 
 
 def _visit(
-    path: Path, root: Path, ancestors: tuple[Path, ...], follow_symlinks: bool
-) -> Iterator[Path | ReadFailure | tuple[Path, tuple[Path, ...]]]:
-    """One folder entry: a file to read, a folder to walk (as a tuple), or a failure."""
+    path: Path, root: Path, ancestors: tuple[Path, ...], follow_symlinks: bool, rules: InputRules
+) -> Iterator[Path | ReadFailure | Skipped | tuple[Path, tuple[Path, ...]]]:
+    """One folder entry: a file to read, a folder to walk (as a tuple), a file skipped, or a failure."""
     failure = _stat_failure(path)
     if failure is not None:
         yield failure
@@ -111,8 +116,18 @@ def _visit(
             yield _failure(path, "symlink_loop", f"points back to the enclosing folder {display_path(real)}")
         else:
             yield (real, (*ancestors, real))
+    elif (rule := rules.skip_rule(_relative(path, root))) is not None:
+        yield Skipped(origin=Origin(path=display_path(real)), rule=rule)  # labelled as if read: the same key
     else:
         yield _file_or_failure(real)
+
+
+def _relative(path: Path, root: Path) -> str:
+    """The path the patterns see: under the given folder, or the name alone for a file reached through a link."""
+    try:
+        return display_path(path.relative_to(root).as_posix())
+    except ValueError:
+        return display_path(path.name)
 
 
 def _stat_failure(path: Path) -> ReadFailure | None:

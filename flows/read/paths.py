@@ -20,7 +20,9 @@ from pathlib import Path
 
 # control bytes, undecodable bytes as surrogate escapes, and the placeholder of a ':' that would end a label
 _ESCAPED_BYTE = "\x00-\x1f\x7f\udc80-\udcff\udc3a"
-_LINE_SUFFIX = re.compile(r":(?=\d+$)")  # `feed.jsonl:1` as a file name must not read as line 1 of feed.jsonl
+# `feed.jsonl:1` as a file name must not read as line 1 of feed.jsonl; escaped in folder names too, so that the
+# label of a folder stays a prefix of the labels of its files
+_LINE_SUFFIX = re.compile(r":(?=\d+(?:/|$))")
 _NEEDS_ESCAPE = re.compile(f"[{_ESCAPED_BYTE}]|\\\\(?=[x\\\\{_ESCAPED_BYTE}])")
 _ESCAPE_SEQUENCE = re.compile(rb"\\(\\|x[0-9a-fA-F]{2})")
 

@@ -22,10 +22,12 @@ from flows.search.limits import (
 )
 from flows.settings import Settings
 
-FILTER_HELP = ("language, source, story_id, entity, person, organization, location, group, event, "
-               "published_from, published_to, mentioned_from, mentioned_to (dates: ISO, e.g. 2024-05-31, or now-7d)")
-QUERY_HELP = (f"free text in simple_query_string syntax (+ | - \"phrase\" (…) word*; no ~ operators); empty for "
-              f"all. At most {MAX_QUERY_CHARS} characters, {MAX_QUERY_TERMS} terms and {MAX_PREFIX_TERMS} prefixes "
+FILTER_HELP = ("language, source, authors (or author), story_id, entity, person, organization, location, group, "
+               "event (these ignore case and accents), published_from, published_to, date_from, date_to (date: "
+               "publication date, else first seen), mentioned_from, mentioned_to (dates: ISO, e.g. 2024-05-31, or "
+               "now-7d)")
+QUERY_HELP = (f"free text in simple_query_string syntax (+ | - \"phrase\" (…) word*; no ~ operators); empty or * "
+              f"for all. At most {MAX_QUERY_CHARS} characters, {MAX_QUERY_TERMS} terms and {MAX_PREFIX_TERMS} prefixes "
               f"of {MIN_PREFIX_CHARS}+ characters are used; a note on stderr says what was cut")
 SIZE_HELP = f"hits to show, 1 to {MAX_SIZE} (default 10; 0 is refused: there is no facets-only page)"
 OFFSET_HELP = f"hits to skip (offset + size <= {MAX_RESULT_WINDOW})"
@@ -107,11 +109,10 @@ def cmd_related(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_kibana(args: argparse.Namespace, settings: Settings) -> int:
     if args.action == "check":
-        from flows.es.setup import load_template
-        from flows.kibana.objects import field_problems, load_objects, reference_problems
+        from flows.kibana.objects import committed_mappings, field_problems, load_objects, reference_problems
 
         objects = load_objects()
-        problems = field_problems(objects, load_template()["template"]["mappings"]) + reference_problems(objects)
+        problems = field_problems(objects, committed_mappings()) + reference_problems(objects)
         print("\n".join(problems) if problems else f"{len(objects)} saved object(s): fields and references OK")
         return 1 if problems else 0
     from flows.kibana.importer import KibanaError, import_objects

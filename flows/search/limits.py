@@ -20,7 +20,8 @@ MAX_FILTER_CHARS = 256
 MAX_SIZE = 100
 MAX_RESULT_WINDOW = 10_000  # the node's index.max_result_window: from + size beyond it is refused
 MAX_PASSAGES_PER_ARTICLE = 20
-DATE_FILTERS = ("published_from", "published_to", "mentioned_from", "mentioned_to")
+DATE_FILTERS = ("published_from", "published_to", "date_from", "date_to", "mentioned_from", "mentioned_to")
+BROWSE = "*"  # a query of every article, as people type it: the same as an empty one
 
 # What the node's tokenizers make a term of, counted generously: each Han or kana character, each run of other
 # word characters, each other non-ASCII symbol (an emoji is a term of its own).
@@ -97,7 +98,9 @@ def bound_query(query: str) -> tuple[str, list[str]]:
     Its syntax is otherwise left to simple_query_string, which never raises on malformed input and only searches
     the fields the template names.
     """
-    text, notes = check_text(query, "the query").strip(), []
+    text, notes = check_text(query, "the query").strip(), list[str]()
+    if text == BROWSE:
+        return "", notes
     for step in (cut_chars, drop_tildes, cut_terms, limit_prefixes):
         text, note = step(text)
         if note:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Sequence
 from typing import Any
 
 from elasticsearch import Elasticsearch
 
+from flows.search.date_facets import refine_date_facets
+from flows.search.facets import FACETS, date_intervals, facets, facets_json, format_facets
+from flows.search.hits import merged_highlight, search_hit
 from flows.search.limits import (
     MAX_QUERY_CHARS,
     BadFilter,
@@ -18,25 +19,36 @@ from flows.search.limits import (
     check_window,
 )
 from flows.search.render import render
+from flows.search.terminal import for_terminal, plain_highlight
 
-__all__ = ["FACETS", "FILTERS", "MAX_QUERY_CHARS", "BadFilter", "clean_query", "parse_filters", "search_params"]
+__all__ = ["FACETS", "FILTERS", "MAX_QUERY_CHARS", "BadFilter", "clean_query", "for_terminal", "parse_filters",
+           "plain_highlight", "search_params"]
 
 # Parameters a user may set; everything else is refused, so no input reaches a field the template does not name.
-FILTERS = ("language", "source", "story_id", "entity", "person", "organization", "location", "group", "event",
-           "published_from", "published_to", "mentioned_from", "mentioned_to")
-FACETS = ("languages", "sources", "persons", "organizations", "locations", "groups", "events", "stories",
-          "published", "mentioned")
+# The templates match language, source, authors and entity names case- and accent-insensitively (``.fold``).
+FILTERS = ("language", "source", "authors", "story_id", "entity", "person", "organization", "location", "group",
+           "event", "published_from", "published_to", "date_from", "date_to", "mentioned_from", "mentioned_to")
+# Names people type for a filter (the singular of a plural field) → the template's param.
+FILTER_ALIASES = {"author": "authors"}
 
 
 def parse_filters(filters: Sequence[str]) -> dict[str, str]:
     params: dict[str, str] = {}
     for item in filters:
         field, sep, value = check_text(item, "--filter").partition("=")
-        field, value = field.strip(), value.strip()
+        field, value = FILTER_ALIASES.get(field.strip(), field.strip()), value.strip()
         if not sep or field not in FILTERS or not value:
             raise BadFilter(f"--filter {item!r}: expected FIELD=VALUE with FIELD one of {', '.join(FILTERS)}")
-        params[field] = check_filter_value(field, value)
+        params[field] = check_filter_value(field, unquoted(value))
     return params
+
+
+def unquoted(value: str) -> str:
+    """``source="bbc news"`` typed inside single quotes reaches here with its double quotes: they are not part of
+    the value."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1].strip()
+    return value
 
 
 def clean_query(query: str) -> str:
@@ -55,48 +67,44 @@ def search_params(query: str, filters: Sequence[str], size: int = 10, offset: in
 
 def run_search(client: Elasticsearch, alias: str, params: dict[str, Any],
                template: str = "articles-search") -> dict[str, Any]:
-    return client.search(index=alias, **render(template, params)).body  # type: ignore[no-any-return]
+    """The template's answer, with date facets of at most 24 buckets (one more request when the range needs
+    another interval than years: ``flows.search.date_facets``)."""
+    body = render(template, params)
+    response: dict[str, Any] = client.search(index=alias, **body).body
+    refine_date_facets(client, alias, body, response)
+    return response
 
 
 def facet_counts(response: dict[str, Any]) -> dict[str, list[tuple[str, int]]]:
-    facets = {}
-    for name in FACETS:
-        buckets = response.get("aggregations", {}).get(name, {}).get("buckets", [])
-        facets[name] = [(b["key_as_string"][:10] if "key_as_string" in b else str(b["key"]), int(b["doc_count"]))
-                        for b in buckets]
-    return facets
-
-
-# Control characters (ESC sequences included) in an article would drive the terminal that shows it.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_MARKS = re.compile(r"</?em>")
-
-
-def for_terminal(text: str) -> str:
-    """One line of text that cannot move the cursor, retitle the window or clear the screen."""
-    return " ".join(_CONTROL.sub("\ufffd", text).split())
-
-
-def plain_highlight(fragment: str) -> str:
-    """An html-encoded highlight (the templates' encoder) for a terminal: one line, «marked» terms, raw text."""
-    marked = _MARKS.sub(lambda m: "«" if m.group(0) == "<em>" else "»", fragment)
-    return for_terminal(html.unescape(marked))
+    """Facet name → (key, count) pairs; ``flows.search.facets`` has the labelled buckets."""
+    return {name: [(bucket.key, bucket.count) for bucket in buckets] for name, buckets in facets(response).items()}
 
 
 def format_response(response: dict[str, Any]) -> str:
     total = response["hits"]["total"]["value"]
     lines = [f"{total} hit(s)"]
     for rank, hit in enumerate(response["hits"]["hits"], 1):
-        src, highlight = hit["_source"], hit.get("highlight", {})
+        src, highlight = hit["_source"], merged_highlight(hit)
         title = plain_highlight(highlight["title"][0]) if highlight.get("title") else for_terminal(
             src.get("title") or "(untitled)")
-        lines.append(f"\n{rank}. {title}  [{hit['_id']}  score {hit['_score']:.2f}]")
+        lines.append(f"\n{rank}. {title}  [{hit['_id']}  score {hit.get('_score') or 0:.2f}]")
         path = for_terminal(str(src.get("origin", {}).get("path", "")))
-        lines.append(f"   {src.get('language', '')}  {src.get('published_at') or ''}  {path}")
+        lines.append(f"   {src.get('language', '')}  {shown_date(src)}  {path}")
         for fragment in highlight.get("body", [])[:3]:
             lines.append(f"   … {plain_highlight(fragment)} …")
     lines.append("\nfacets:")
-    for name, buckets in facet_counts(response).items():
-        if buckets:
-            lines.append(f"  {name}: " + ", ".join(f"{for_terminal(key)} ({count})" for key, count in buckets))
+    lines += format_facets(facets(response), date_intervals(response))
     return "\n".join(lines)
+
+
+def shown_date(source: dict[str, Any]) -> str:
+    """The day a hit sorts by, marked when it is the first-seen time rather than a publication date."""
+    date = str(source.get("date") or source.get("published_at") or "")[:10]
+    return f"{date} (first seen)" if date and source.get("date_source") == "first_seen" else date
+
+
+def search_json(response: dict[str, Any]) -> dict[str, Any]:
+    """``newsindex search --json``: ``total``, ``hits`` (``flows.search.hits.search_hit``) and ``facets`` (name →
+    ``{"key", "count"}`` buckets; stories add ``headline``)."""
+    return {"total": response["hits"]["total"]["value"], "hits": [search_hit(h) for h in response["hits"]["hits"]],
+            "facets": facets_json(response)}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import json
+from pathlib import Path
 
 import pytest
 from elasticsearch import Elasticsearch
@@ -64,3 +66,29 @@ def test_a_template_change_the_index_cannot_take_says_rebuild(es: Elasticsearch,
     with pytest.raises(MappingConflict):  # the template is in place now; the index is still behind it
         setup(es, test_alias)
     assert setup(es, test_alias, upgrade=False).index == f"{test_alias}-v1"  # what a rebuild's setup does
+
+
+OLD_TEMPLATE = Path(__file__).resolve().parents[1] / "fixtures" / "templates" / "articles.template.v4.json"
+
+
+def test_yesterdays_index_takes_the_fold_analyzer_and_fields_in_place(es: Elasticsearch, test_alias: str) -> None:
+    """An index made from the committed template of version 4 (before `.fold`): setup adds the analyzer its new
+    fields name (closing and reopening the index), then the fields, and the index answers folded filters."""
+    old = json.loads(OLD_TEMPLATE.read_text())
+    old["index_patterns"] = [f"{test_alias}-v*"]
+    assert "news_fold" not in old["template"]["settings"]["analysis"]["analyzer"]
+    es.indices.put_index_template(name=test_alias, **old)
+    index = f"{test_alias}-v1"
+    es.indices.create(index=index, aliases={test_alias: {"is_write_index": True}})
+    report = setup(es, test_alias)
+    assert report.created == [f"template {test_alias}", f"analyzer news_fold added to {index}",
+                              f"mapping of {index} updated"]
+    assert es.cluster.health(index=index)["status"] in {"green", "yellow"}
+    properties = es.indices.get_mapping(index=index)[index]["mappings"]["properties"]
+    assert properties["source"]["fields"]["fold"]["analyzer"] == "news_fold"
+    assert properties["date"]["type"] == "date"
+    es.index(index=test_alias, id="a", document={"id": "a", "source": "BBC News", "authors": ["Zoé Lefèvre"]},
+             refresh=True)
+    assert es.count(index=test_alias, query={"match": {"source.fold": "bbc news"}})["count"] == 1
+    assert es.count(index=test_alias, query={"match": {"authors.fold": "ZOE LEFEVRE"}})["count"] == 1
+    assert setup(es, test_alias).created == []

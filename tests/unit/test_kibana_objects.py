@@ -16,10 +16,18 @@ from pydantic import SecretStr
 
 from flows.es.setup import load_template
 from flows.kibana.importer import KibanaError, bundle, import_objects
-from flows.kibana.objects import field_problems, field_uses, load_objects, mapping_types, reference_problems
+from flows.kibana.objects import (
+    committed_mappings,
+    field_problems,
+    field_uses,
+    load_objects,
+    mapping_types,
+    reference_problems,
+)
 from flows.settings import Settings
 
 MAPPING = load_template()["template"]["mappings"]
+MAPPINGS = committed_mappings()
 OBJECTS = load_objects()
 
 
@@ -28,45 +36,80 @@ def by_type(kind: str) -> list[dict]:
 
 
 def test_every_field_exists_and_aggregated_ones_are_aggregatable() -> None:
-    assert field_problems(OBJECTS, MAPPING) == []
+    assert field_problems(OBJECTS, MAPPINGS) == []
 
 
 def test_every_reference_resolves() -> None:
     assert reference_problems(OBJECTS) == []
 
 
-def test_data_view_is_the_alias_with_published_at_as_time_field() -> None:
-    (view,) = by_type("index-pattern")
+def by_id(object_id: str) -> dict:
+    (found,) = [obj for obj in OBJECTS if obj["id"] == object_id]
+    return found
+
+
+def test_articles_data_view_is_the_alias_with_the_date_every_document_has_as_time_field() -> None:
+    view = by_id("newsindex-articles")
     assert view["attributes"]["title"] == "articles"
-    assert view["attributes"]["timeFieldName"] == "published_at"
+    assert view["attributes"]["timeFieldName"] == "date"
+    assert MAPPING["properties"]["date"]["type"] == "date"
 
 
-def test_saved_search_shows_the_useful_columns() -> None:
-    (search,) = by_type("search")
-    assert search["attributes"]["columns"] == ["title", "source", "language", "entities.person", "published_at"]
+def test_saved_search_shows_the_useful_columns_newest_first() -> None:
+    search = by_id("newsindex-articles-search")
+    assert search["attributes"]["columns"] == ["title", "source", "language", "entities.person", "date",
+                                               "date_source"]
+    assert search["attributes"]["sort"] == [["date", "desc"]]
+
+
+def test_a_dead_letter_data_view_and_search_show_the_failures_by_time() -> None:
+    view = by_id("newsindex-deadletters")
+    assert (view["attributes"]["title"], view["attributes"]["timeFieldName"]) == ("articles-deadletter", "failed_at")
+    search = by_id("newsindex-deadletters-search")
+    assert {"stage", "reason", "detail", "origin.path"} <= set(search["attributes"]["columns"])
+    assert [ref["id"] for ref in search["references"]] == ["newsindex-deadletters"]
+    assert all(use.data_view == "newsindex-deadletters" for use in field_uses([view, search]))
+
+
+def test_a_dead_letter_field_is_checked_against_the_dead_letter_mapping() -> None:
+    broken = copy.deepcopy(OBJECTS)
+    next(obj for obj in broken if obj["id"] == "newsindex-deadletters-search")["attributes"]["columns"].append(
+        "title")  # an article field: not in the dead-letter index
+    assert field_problems(broken, MAPPINGS) == [
+        "newsindex-deadletters-search: field 'title' is not in the mapping of articles-deadletter"]
+
+
+def test_charts_use_the_date_and_the_mentions_in_range() -> None:
+    def x_field(object_id: str) -> str:
+        layers = by_id(object_id)["attributes"]["state"]["datasourceStates"]["formBased"]["layers"]
+        return str(layers["layer1"]["columns"]["x"]["sourceField"])
+
+    assert x_field("newsindex-lens-articles-over-time") == "date"
+    assert x_field("newsindex-lens-date-mentions") == "mentioned_dates_in_range"
 
 
 def test_dashboard_covers_time_languages_entities_sources_and_date_mentions() -> None:
     (dashboard,) = by_type("dashboard")
     panel_ids = {ref["id"] for ref in dashboard["references"]}
     aggregated = {use.field for use in field_uses(OBJECTS) if use.aggregated and use.object_id in panel_ids}
-    assert {"published_at", "language", "entities.person", "entities.organization", "entities.location",
-            "source", "mentioned_dates"} <= aggregated
+    assert {"date", "language", "entities.person", "entities.organization", "entities.location",
+            "source", "mentioned_dates_in_range"} <= aggregated
     assert all(obj["attributes"]["visualizationType"] in {"lnsXY", "lnsPie"} for obj in by_type("lens"))
 
 
-# Highest migration of each type in Kibana's own 8.x sample data / Lens migrations (8.9.0). Kibana refuses an
-# object that claims a newer version than it knows, so these must not grow past what 8.19 ships.
-SAFE_VERSIONS = {"index-pattern": "7.11.0", "search": "7.9.3", "lens": "8.9.0", "dashboard": "8.7.0"}
+# The versions an export from Kibana 8.19 writes: the last legacy migration of index-pattern (8.0.0), lens (8.9.0)
+# and visualization (8.5.0); types moved to model versions write 10.<model version>.0 (search 10.5.0, dashboard
+# 10.2.0); every object's coreMigrationVersion is 8.8.0. Kibana refuses an object that claims a newer version than
+# it knows, and runs no migration on one that claims its own: the attributes must be in that version's format.
+KIBANA_8_19_VERSIONS = {"index-pattern": "8.0.0", "search": "10.5.0", "lens": "8.9.0", "dashboard": "10.2.0",
+                        "visualization": "8.5.0"}
 
 
-def test_objects_claim_migration_versions_kibana_8_knows() -> None:
-    def version(text: str) -> tuple[int, ...]:
-        return tuple(int(part) for part in text.split("."))
-
+def test_objects_claim_the_migration_versions_kibana_8_19_writes() -> None:
     for obj in OBJECTS:
-        assert obj["coreMigrationVersion"] == "8.8.0"
-        assert version(obj["typeMigrationVersion"]) <= version(SAFE_VERSIONS[obj["type"]]), obj["id"]
+        assert obj["coreMigrationVersion"] == "8.8.0", obj["id"]
+        assert obj["typeMigrationVersion"] == KIBANA_8_19_VERSIONS[obj["type"]], obj["id"]
+        assert "migrationVersion" not in obj, obj["id"]  # the pre-8.8 field; an export has the two above
 
 
 def test_mapping_types_include_multi_fields_and_objects() -> None:
@@ -79,15 +122,16 @@ def test_a_terms_chart_on_a_text_field_is_reported() -> None:
     lens = next(obj for obj in broken if obj["id"] == "newsindex-lens-persons")
     lens["attributes"]["state"]["datasourceStates"]["formBased"]["layers"]["layer1"]["columns"]["x"][
         "sourceField"] = "body"
-    assert field_problems(broken, MAPPING) == ["newsindex-lens-persons: field 'body' is text, not aggregatable"]
+    assert field_problems(broken, MAPPINGS) == ["newsindex-lens-persons: field 'body' is text, not aggregatable"]
 
 
 def test_a_missing_field_and_a_dangling_reference_are_reported() -> None:
     broken = copy.deepcopy(OBJECTS)
-    next(obj for obj in broken if obj["type"] == "search")["attributes"]["columns"].append("entities.people")
+    next(obj for obj in broken if obj["id"] == "newsindex-articles-search")["attributes"]["columns"].append(
+        "entities.people")
     broken = [obj for obj in broken if obj["id"] != "newsindex-lens-languages"]
-    assert field_problems(broken, MAPPING) == [
-        "newsindex-articles-search: field 'entities.people' is not in the mapping"]
+    assert field_problems(broken, MAPPINGS) == [
+        "newsindex-articles-search: field 'entities.people' is not in the mapping of articles"]
     assert any("newsindex-lens-languages is not in the files" in p for p in reference_problems(broken))
 
 

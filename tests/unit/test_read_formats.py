@@ -152,6 +152,20 @@ def test_jsonl_latin1_line_and_non_object_line(tmp_path: Path) -> None:
     assert isinstance(third, RawArticle)
 
 
+def test_a_jsonl_date_that_is_not_a_date_is_noted_and_the_article_kept(tmp_path: Path) -> None:
+    """The reader keeps what the source said; the clean stage, which cannot read it, says so on the document."""
+    from transforms.clean.article import clean_article
+
+    path = tmp_path / "a.jsonl"
+    body = "The council met on Tuesday and agreed to build a new bridge over the river before the winter."
+    path.write_text(json.dumps({"body": body, "published": "not a date"}) + "\n"
+                    + json.dumps({"body": body + " Again.", "published": "2024-05-31"}) + "\n")
+    bad, good = (clean_article(raw) for raw in read_all(path))  # type: ignore[arg-type]
+    assert bad.published_at is None
+    assert "published_at: not a date, dropped ('not a date')" in bad.notes
+    assert good.published_at is not None and not any("published_at" in note for note in good.notes)
+
+
 def test_jsonl_line_too_long_is_skipped(tmp_path: Path) -> None:
     path = tmp_path / "a.jsonl"
     long_line = json.dumps({"body": "x" * 5000})

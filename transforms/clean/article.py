@@ -23,6 +23,7 @@ from transforms.models import CleanArticle, RawArticle
 _WORD = re.compile(r"\w")
 # Longer bodies are not news articles (logs, dumps, books): NER alone would take minutes on them.
 MAX_BODY_CHARS = 2_000_000
+MAX_QUOTED = 60  # characters of a value quoted in a note
 
 
 def content_hash(body: str, title: str | None = None) -> str:
@@ -53,11 +54,15 @@ def _clean_html(raw: RawArticle) -> tuple[CleanText, HtmlExtraction]:
     return CleanText(title, drop_repeated_title(paragraphs, title), removed), extraction
 
 
-def _published(raw: RawArticle, extraction: HtmlExtraction | None, body: str) -> PublishedDate | None:
-    """Given metadata, then the page's own choice (``published_choice``), then the URL, then a dateline."""
+def _published(raw: RawArticle, extraction: HtmlExtraction | None, body: str,
+               notes: list[str]) -> PublishedDate | None:
+    """Given metadata, then the page's own choice (``published_choice``), then the URL, then a dateline. A given
+    date that does not parse is noted: the source said something, and the document says it was not understood."""
     given = as_evidence(raw.published_at, "published")
     if given:
         return PublishedDate(to_utc(given.written), given.day, "metadata", CONFIDENCE["declared"], given.value)
+    if raw.published_at:
+        notes.append(f"published_at: not a date, dropped ({raw.published_at[:MAX_QUOTED]!r})")
     if extraction is not None and extraction.published_date:
         return extraction.published_date
     return choose_published((), url=_url_evidence(raw.url), dateline=as_evidence(dateline(body), "dateline"))
@@ -81,13 +86,14 @@ def clean_article(raw: RawArticle) -> CleanArticle:
     if not _WORD.search(body):
         raise RejectedArticle("clean", "empty_body", f"no text left after cleaning {raw.origin.label()}")
     meta = extraction.meta if extraction is not None else None
-    published = _published(raw, extraction, raw.content if extraction is None else body)
+    notes = [*raw.notes, *(extraction.notes if extraction is not None else ())]
+    published = _published(raw, extraction, raw.content if extraction is None else body, notes)
     return CleanArticle(
         origin=raw.origin,
         format=raw.format,
         encoding=raw.encoding,
         url=raw.url or (meta.canonical_url if meta else None),
-        source=_repaired(raw.source) or (meta.site_name if meta else None),
+        source=_repaired(raw.source) or (meta.site_name if meta else None) or _repaired(raw.given_source),
         authors=raw.authors or (meta.authors if meta else []),
         declared_language=raw.language or (meta.language if meta else None),
         title=cleaned.title,
@@ -98,5 +104,5 @@ def clean_article(raw: RawArticle) -> CleanArticle:
         published_at_confidence=published.confidence if published else None,
         removed_lines=cleaned.removed_lines,
         content_hash=content_hash(body, cleaned.title),
-        notes=[*raw.notes, *(extraction.notes if extraction is not None else ())],
+        notes=notes,
     )

@@ -34,4 +34,6 @@ def source_hash(raw: RawArticle) -> str:
     for part in (raw.format, raw.url, raw.title, raw.source, raw.published_at, raw.language, *raw.authors):
         digest.update((part or "").encode() + b"\x1f")
     digest.update(raw.content.encode("utf-8", "surrogatepass"))
+    if raw.given_source:  # only when given, so the hashes of inputs without one stay what they were
+        digest.update(b"\x1egiven_source\x1f" + raw.given_source.encode())
     return digest.hexdigest()
