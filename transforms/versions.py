@@ -11,5 +11,5 @@ from __future__ import annotations
 
 CLEAN = 2  # transforms/clean: main text, metadata, publication date (2: a given date that does not parse is noted)
 SEGMENT = 1  # transforms/segment: paragraphs, sentences, passages and their offsets
-ENRICH = 1  # transforms/enrich: language, entities, date mentions
+ENRICH = 2  # transforms/enrich: language, entities, date mentions (2: quarter in force, spans of years, vague spans)
 DEDUP = 1  # transforms/dedup: content hash, signatures, story features

@@ -7,10 +7,12 @@ forth when the sentence's tense says the date lies on the other side of it, as H
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from datetime import date
 
 from transforms.enrich.dates.anchor import day_value, month_value, safe_date
 from transforms.enrich.dates.context import Context, Timex, unresolved
+from transforms.enrich.dates.patterns import YEAR_RANGE_START
 from transforms.enrich.dates.vocab import (
     AMBIGUOUS_MONTHS,
     DECADE_WORDS,
@@ -109,10 +111,10 @@ def _nearest_year(anchor: date, month: int, day: int, direction: int) -> int:
     the date is far from it (a month named in a past-tense sentence a few weeks ahead is still ahead)."""
 
     def distance(year: int) -> int:
-        return abs((date(year, month, min(day, 28)) - anchor).days)
+        return abs((date(year, month, min(day, monthrange(year, month)[1])) - anchor).days)
 
     year = min((anchor.year - 1, anchor.year, anchor.year + 1), key=distance)
-    target = date(year, month, min(day, 28))
+    target = date(year, month, min(day, monthrange(year, month)[1]))
     if direction < 0 and (target - anchor).days > 90:
         return year - 1
     if direction > 0 and (anchor - target).days > 90:
@@ -176,6 +178,36 @@ def year_alone(m: re.Match[str], ctx: Context) -> Timex | None:
     if bare and (ctx.previous_word(m.start()) in _QUANTITY_WORDS or _COUNT_NOUNS.match(ctx.text, m.end())):
         return None
     return Timex("date", m["y"], "year", mod=mod_of(m))
+
+
+def year_range_start(m: re.Match[str], ctx: Context) -> Timex | None:
+    """ "the 2009-2010 pandemic", "1957-58": each end of a span of years is a year of its own, as in TimeML."""
+    second = re.match(r"-(\d{4}|\d\d)", ctx.text[m.end() : m.end() + 5])
+    if second is None or _range_last_year(int(m["y"]), second[1]) is None:
+        return None
+    if ctx.previous_word(m.start()) in _QUANTITY_WORDS or _COUNT_NOUNS.match(ctx.text, m.end() + len(second[0])):
+        return None  # "about 2000-3000 troops"
+    return Timex("date", m["y"], "year")
+
+
+def year_range_end(m: re.Match[str], ctx: Context) -> Timex | None:
+    first = YEAR_RANGE_START.match(ctx.text, m.start() - 5) if m.start() >= 5 else None
+    if first is None or year_range_start(first, ctx) is None:
+        return None  # the first year is a code or an amount ("A1957-58", "$2009-10"), so is this
+    year = _range_last_year(int(m["first"]), m["y"])
+    return Timex("date", str(year), "year") if year is not None else None
+
+
+def _range_last_year(first: int, second: str) -> int | None:
+    """The year that closes the span: "58" after 1957 is 1958, "00" after 1999 is 2000. A span runs forward
+    and, written with two digits, over a few years at most: "1957-12" is a code, not 1957 to 2012."""
+    if len(second) == 4:
+        year = int(second)
+        return year if first < year <= first + 100 else None
+    year = first - first % 100 + int(second)
+    if year <= first:
+        year += 100
+    return year if year <= first + 20 else None
 
 
 def spelled_year(m: re.Match[str], ctx: Context) -> Timex | None:

@@ -64,6 +64,9 @@ YEAR_ONLY = re.compile(
     rf"(?:{MOD}[\s-]{{1,2}})?(?:\b(?P<fiscal>(?i:fiscal|calendar)(?:{S}(?i:year))?){S})?"
     rf"{_NOT_NUMBER_BEFORE}(?P<y>{YEAR}){_NOT_NUMBER_AFTER}"
 )
+_RANGE_END = r"(?![\w%/-]|[.,]\d)"
+YEAR_RANGE_START = re.compile(rf"{_NOT_NUMBER_BEFORE}(?P<y>{YEAR})(?=-(?:{YEAR}|\d\d){_RANGE_END})")
+YEAR_RANGE_END = re.compile(rf"(?<=(?P<first>(?:1[6-9]|20)\d\d)-)(?P<y>{YEAR}|\d\d){_RANGE_END}")
 SPELLED_YEAR = re.compile(
     r"(?i:\bnineteen[\s-](?P<tens>twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
     r"(?:[\s-](?P<ones>one|two|three|four|five|six|seven|eight|nine))?\b)"
@@ -99,11 +102,12 @@ REL_UNIT = re.compile(
 )
 AGO = re.compile(
     rf"(?:\b(?P<approx>(?i:about|nearly|almost|some|roughly|approximately|more{S}than|just|only)){S})?"
-    rf"(?<![\d,.$])(?P<num>{NUMBER}){HY}(?P<unit>{UNIT}){S}"
+    rf"(?<![\d,.$])(?P<num>{NUMBER}|\b(?i:several|a{S}few|few|many)){HY}(?P<unit>{UNIT}){S}"
     rf"(?P<dir>(?i:ago|earlier|from{S}now|hence))\b|(?P<adj>(?i:year[\s-](?:earlier|ago)))\b"
 )
 QUARTER = re.compile(
-    rf"(?:(?P<pre>{YEAR}|(?i:last|this|next){S}(?i:year)['’]s){S})?(?:\b(?P<the>(?i:the|its|their)){S}(?![A-Za-z]+-))?"
+    rf"(?:(?P<pre>{YEAR}|(?i:last|this|next){S}(?i:year)['’]s|(?i:the{S})?(?i:year-ago|year-earlier|prior-year)){S})?"
+    rf"(?:\b(?P<the>(?i:the|its|their)){S}(?![A-Za-z]+-))?"
     rf"(?:(?i:fiscal|calendar)[\s-]{{1,2}})?\b(?P<ord>(?i:first|second|third|fourth|1st|2nd|3rd|4th)){HY}"
     rf"(?:(?i:fiscal)[\s-]{{1,2}})?(?P<unit>(?i:quarter|half))(?![\w-])"
     rf"(?:{S}(?i:of){S}(?:(?i:fiscal){S})?(?P<post>{YEAR}|(?i:this|last|next){S}(?i:year)))?|"
@@ -113,9 +117,24 @@ REL_QUARTER = re.compile(
     rf"\b(?P<rel>(?i:the{S}(?:latest|current|year-ago|year-earlier|previous|prior|preceding)|"
     rf"this|last|the))(?:{S}(?i:fiscal))?{S}(?i:quarter)(?![\w-])"
 )
+REPORT_PERIOD = re.compile(
+    rf"\b(?i:the|its|their){S}(?P<which>(?i:latest|most{S}recent|year-ago|year-earlier|prior-year|"
+    rf"comparable|corresponding|same)|{YEAR}){S}(?i:period|quarter)(?![\w-])(?:{S}(?P<last>(?i:last|a){S}year"
+    rf"(?:{S}(?i:ago|earlier))?)\b)?|"
+    rf"\b(?i:last|the{S}previous|the{S}prior){S}(?i:year)['’]s{S}(?i:period|quarter)(?![\w-])|"
+    rf"\b(?i:the){S}(?i:period|quarter){S}(?i:a{S}year{S}(?:ago|earlier))\b"
+)
+THAT_YEAR = re.compile(
+    rf"(?:\b(?i:earlier|later){S})?\b(?i:that){S}(?i:year)(?![\w'’-])|\b(?P<in>(?i:earlier|later){S}(?i:in){S}"
+    rf"(?i:the){S}(?i:year))(?![\w'’-])"
+)
 SEASON = re.compile(
     rf"(?:{MOD}[\s-]{{1,2}})?(?:\b(?P<rel>(?i:last|next|this(?:{S}past|{S}coming)?|the|early|late)){S})?"
     rf"\b(?P<s>(?i:spring|summer|fall|autumn|winter))(?:{S}(?:(?i:of){S})?(?P<y>{YEAR}))?(?![\w-])"
+)
+_OF_PERIOD = (  # "the first six months of 1989 / of the year" name a part of a calendar period, not a span
+    rf"(?i:this|last|next|fiscal|calendar|its|their|the{S}(?:year|month|week|decade|century|quarter|fiscal|"
+    rf"current|previous|season))\b"
 )
 DURATION = re.compile(
     rf"(?:\b(?P<approx>(?i:more{S}than|less{S}than|at{S}least|at{S}most|up{S}to|nearly|almost|no{S}more{S}than|"
@@ -124,7 +143,10 @@ DURATION = re.compile(
     rf"another|past|last|next|first|the)){S})?(?<![\d,.$])"
     rf"(?:(?P<num>{NUMBER})(?:{S}(?i:more))?{HY}(?P<unit>{UNIT})|"
     rf"\b(?P<vague>(?i:several|a{S}few|few|many|recent|coming)){S}(?P<vunit>{UNIT}))(?P<old>(?i:-old|{S}old))?"
-    rf"(?![\w-])(?!{S}of\b)(?:{S}(?P<half>(?i:and{S}a{S}half)))?"
+    rf"(?![\w-])(?!{S}of{S}(?:\d|{MONTH_ANY}|{_OF_PERIOD}))(?:{S}(?P<half>(?i:and{S}a{S}half)))?"
+)
+VAGUE_SPAN = re.compile(
+    rf"(?:\b(?P<the>(?i:the)){S})?\b(?P<unit>(?i:days|weeks|months|years|decades|centuries))(?![\w'’-])"
 )
 SET = re.compile(
     rf"\b(?P<q>(?i:every|each|per))(?:{S}(?P<other>(?i:other)))?{S}(?:(?P<unit>(?i:{_UNITS_SG}|morning|afternoon|"

@@ -7,6 +7,7 @@ import re
 from transforms.enrich.dates.absolute import DATE_PREPOSITIONS, mod_of
 from transforms.enrich.dates.anchor import quarter_of, quarter_value
 from transforms.enrich.dates.context import Context, Timex, unresolved
+from transforms.enrich.dates.discourse import quarter_in_force
 from transforms.enrich.dates.relative import offset_of
 from transforms.enrich.dates.vocab import (
     MONTHS,
@@ -50,11 +51,12 @@ def quarter(m: re.Match[str], ctx: Context) -> Timex | None:
         number, unit = ORDINALS[m["ord"].lower()], m["unit"].lower()
         phrase = m["pre"].replace("'s", "").replace("’s", "") if m["pre"] else m["post"]
     letter, per_year = ("Q", 4) if unit == "quarter" else ("H", 2)
-    year = _relative_year(ctx, m, phrase)
+    back = 1 if phrase and phrase.lower().endswith(("-ago", "-earlier", "prior-year")) else 0
+    year = None if back else _relative_year(ctx, m, phrase)
     if year is None and ctx.anchor is not None:
         current = quarter_of(ctx.anchor) if per_year == 4 else (ctx.anchor.month - 1) // 6 + 1
         ahead = number > current and ctx.direction(m.start(), m.end()) <= 0
-        year = ctx.anchor.year - (1 if ahead else 0)
+        year = ctx.anchor.year - (1 if ahead else 0) - back  # "the year-ago third quarter": a year before
     value = f"{year:04d}-{letter}{number}" if year is not None else f"XXXX-{letter}{number}"
     return Timex("date", value, "quarter" if per_year == 4 else "half", resolved=year is not None)
 
@@ -68,6 +70,9 @@ def relative_quarter(m: re.Match[str], ctx: Context) -> Timex | None:
         return Timex("date", quarter_value(ctx.anchor.year, current), "quarter")
     if "year-" in rel:
         return Timex("date", quarter_value(ctx.anchor.year - 1, current - 1), "quarter")
+    named = quarter_in_force(ctx, m.start()) if rel == "the" else None
+    if named:  # "the quarter" after "fiscal second-quarter net": the quarter the story is reporting
+        return Timex("date", quarter_value(ctx.anchor.year - (1 if named > current else 0), named), "quarter")
     return Timex("date", quarter_value(ctx.anchor.year, current - 1), "quarter")
 
 
@@ -106,6 +111,25 @@ def duration(m: re.Match[str], ctx: Context) -> Timex | None:
     if value is None:
         return None
     return Timex("duration", value, UNIT_GRANULARITY[unit])
+
+
+_SPAN_BEFORE = frozenset({"for", "within", "over", "after", "follows", "following"})
+_SPAN_BEFORE_THE = frozenset({"over", "through", "throughout"})
+_NOT_BEFORE_OF = frozenset({"the", "of", "in", "these", "those", "many", "some", "several", "few", "recent"})
+
+
+def vague_span(m: re.Match[str], ctx: Context) -> Timex | None:
+    """ "for years", "within weeks", "over the years", "months of talks": a span of unsaid length (PXY).
+    A bare plural elsewhere ("in the weeks before") is left alone: it is as often no timex at all."""
+    before = ctx.previous_word(m.start())
+    after_preposition = before in (_SPAN_BEFORE_THE if m["the"] else _SPAN_BEFORE)
+    before_of = not m["the"] and before not in _NOT_BEFORE_OF and ctx.next_word(m.end()).lower() == "of"
+    if not (after_preposition or before_of):
+        return None
+    unit = singular(m["unit"])
+    value = duration_value(unit, None)
+    return Timex("duration", value, UNIT_GRANULARITY[unit]) if value else None
+
 
 
 def duration_value(unit: str, count: float | None, half: bool = False) -> str | None:

@@ -20,6 +20,7 @@ from transforms.enrich.dates.anchor import (
     weekday_near,
 )
 from transforms.enrich.dates.context import Context, Timex, unresolved
+from transforms.enrich.dates.discourse import UNNAMED, quarter_in_force
 from transforms.enrich.dates.vocab import ORDINALS, PARTS_OF_DAY, UNIT_GRANULARITY, WEEKDAYS, parse_number, singular
 
 _DAY_OFFSETS = {"today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1}
@@ -142,6 +143,8 @@ def unit_value(anchor: date, unit: str, offset: int) -> str:
 def relative_unit(m: re.Match[str], ctx: Context) -> Timex | None:
     unit, step = singular(m["unit"]), offset_of(m["rel"])
     if m["rel"].lower() == "the" and not m["mod"]:
+        if unit == "year" and (m["fiscal"] or ctx.next_word(m.end()).lower() in ("ended", "ending")):
+            return Timex("duration", "P1Y", "year")  # "the fiscal year", "the year ended June 30": a span
         return None  # "the year" alone is as often a duration as a date
     if unit in ("decade", "century") and step:
         if unit == "decade":
@@ -150,6 +153,8 @@ def relative_unit(m: re.Match[str], ctx: Context) -> Timex | None:
     granularity = UNIT_GRANULARITY[unit]
     if ctx.anchor is None:
         return unresolved("date", None, granularity, mod_of(m))
+    if unit == "year" and m["rel"].lower() == "last" and not m["mod"] and ctx.text.startswith(("'s", "’s"), m.end()):
+        return year_ago(m, ctx)  # "last year's $1.5 billion" in a results story: the quarter compared with
     return Timex("date", unit_value(ctx.anchor, unit, step), granularity, mod=mod_of(m))
 
 
@@ -157,6 +162,8 @@ _QUARTER_IN_SENTENCE = re.compile(r"\b(first|second|third|fourth)[\s-]{1,2}quart
 
 
 def ago(m: re.Match[str], ctx: Context) -> Timex | None:
+    if re.match(r"\s{1,3}than\b", ctx.text[m.end() : m.end() + 8]):
+        return None  # "a month earlier than usual" compares: the span is a duration, not a date
     unit, count = ("year", 1) if m["adj"] else (singular(m["unit"]), parse_number(m["num"]))
     if m["adj"] or (unit == "year" and count == 1 and m["dir"].lower() in ("ago", "earlier")):
         return year_ago(m, ctx)
@@ -175,10 +182,13 @@ def year_ago(m: re.Match[str], ctx: Context) -> Timex:
     if ctx.anchor is None:
         return unresolved("date", None, "year")
     quarter = _QUARTER_IN_SENTENCE.search(ctx.sentence(m.start(), m.end()))
-    if quarter is None:
+    if quarter is not None:
+        number: int | None = ORDINALS[quarter[1].lower()] if quarter[1] else UNNAMED
+    else:
+        number = quarter_in_force(ctx, m.start())
+    if number is None:
         return Timex("date", str(ctx.anchor.year - 1), "year")
-    number = ORDINALS[quarter[1].lower()] if quarter[1] else quarter_of(ctx.anchor) - 1
-    return Timex("date", quarter_value(ctx.anchor.year - 1, number), "quarter")
+    return Timex("date", quarter_value(ctx.anchor.year - 1, number or quarter_of(ctx.anchor) - 1), "quarter")
 
 
 def _shifted(anchor: date, unit: str, amount: int) -> Timex | None:

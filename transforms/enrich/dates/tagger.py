@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from transforms.clean.published import EARLIEST_YEAR, LATEST_YEAR
-from transforms.enrich.dates import absolute, holidays, patterns, periods, relative
+from transforms.enrich.dates import absolute, discourse, holidays, patterns, periods, relative
 from transforms.enrich.dates.anchor import value_range
 from transforms.enrich.dates.context import Context, Timex
 from transforms.enrich.dates.triggers import LOOK_BEHIND, WORD_START, find_triggers
@@ -35,7 +35,9 @@ RULES: tuple[Rule, ...] = tuple(
         (patterns.DAY_MONTH, absolute.month_day, "month", 4),
         (patterns.MONTH_YEAR, absolute.month_year, "month", 4),
         (patterns.QUARTER, periods.quarter, "unit q", 6),
+        (patterns.REPORT_PERIOD, discourse.report_period, "unit period", 4),
         (patterns.REL_QUARTER, periods.relative_quarter, "unit", 3),
+        (patterns.THAT_YEAR, discourse.that_year, "unit", 4),
         (patterns.AGO, relative.ago, "unit", 4),
         (patterns.SET, periods.frequency, "adverb weekday unit month part", 3),
         (patterns.REL_UNIT, relative.relative_unit, "unit", 7),
@@ -46,8 +48,11 @@ RULES: tuple[Rule, ...] = tuple(
         (patterns.CENTURY, absolute.century, "unit", 2),
         (patterns.MONTH, absolute.month_alone, "month", 6),
         (patterns.YEAR_ONLY, absolute.year_alone, "year", 6),
+        (patterns.YEAR_RANGE_START, absolute.year_range_start, "year", 0),
+        (patterns.YEAR_RANGE_END, absolute.year_range_end, "year rangeend", 0),
         (patterns.SPELLED_YEAR, absolute.spelled_year, "spelled", 0),
         (patterns.DURATION, periods.duration, "unit", 7),
+        (patterns.VAGUE_SPAN, periods.vague_span, "unit", 1),
         (patterns.REFS, periods.reference, "ref", 3),
         (patterns.PERIOD_END, holidays.period_end, "unit", 5),
         (patterns.HOLIDAY, holidays.holiday, "holiday", 0),

@@ -95,6 +95,7 @@ _TABLES: list[dict[str, str]] = [
         )
     },
     _forms(["nineteen"], "spelled"),
+    _forms(["period"], "period"),
 ]
 TRIGGER_WORDS: dict[str, tuple[str, ...]] = {}
 for _table in _TABLES:
@@ -133,3 +134,5 @@ def _digit_triggers(text: str) -> Iterator[tuple[int, str]]:
                 yield start, "clock"
             elif start and text[start - 1] in "'’":
                 yield start, "decade"
+            elif size == 2 and start >= 5 and text[start - 1] == "-" and text[start - 5 : start - 1].isdigit():
+                yield start, "rangeend"
