@@ -365,7 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--story", help="only articles of this story_id")
     search.add_argument("--size", type=int, default=10, help=SIZE_HELP)
     search.add_argument("--offset", type=int, default=0, help=OFFSET_HELP)
-    search.add_argument("--json", action="store_true")
+    search.add_argument("--json", action="store_true", help="the hits and facets as one JSON object, for scripts")
     search.add_argument("--render", action="store_true", help="print the rendered request body, do not search")
     search.set_defaults(handler=cmd_search)
 

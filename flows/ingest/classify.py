@@ -217,7 +217,7 @@ def decide(article: CleanArticle, doc_id: str, existing: dict[str, Any] | None, 
         return duplicate_of(doc_id, article, memory)
     same_text = existing.get("content_hash") == article.content_hash
     same_version = existing.get("lineage", {}).get("pipeline_version") == version
-    if same_text and same_version:
+    if same_text and same_version and same_input(existing, memory.source_hashes.get(label)):
         return Decision(article, doc_id, "unchanged")
     if same_text:
         decision = enrich(article, doc_id, memory, carried={k: existing[k] for k in CARRIED_FIELDS if k in existing})
@@ -229,6 +229,14 @@ def decide(article: CleanArticle, doc_id: str, existing: dict[str, Any] | None, 
     if owner and owner != label and existing.get("source_hash"):
         decision.supersedes = (owner, str(existing["source_hash"]))
     return decision
+
+
+def same_input(existing: dict[str, Any], read_hash: str | None) -> bool:
+    """The same text may come with other metadata (another source, authors, date, a new ``--source``): that input
+    is written again, or the document would keep metadata its input no longer says. Documents written before
+    ``source_hash`` existed, and inputs whose hash is not known, are judged by their text alone."""
+    recorded = existing.get("source_hash")
+    return recorded is None or read_hash is None or recorded == read_hash
 
 
 def enrich(article: CleanArticle, doc_id: str, memory: RunMemory, carried: dict[str, Any] | None = None) -> Decision:

@@ -129,7 +129,7 @@ def cmd_kibana(args: argparse.Namespace, settings: Settings) -> int:
 def _add_search_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--filter", action="append", default=[], metavar="FIELD=VALUE", help=FILTER_HELP)
     parser.add_argument("--size", type=int, default=10, help=SIZE_HELP)
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--json", action="store_true", help="the hits and facets as one JSON object, for scripts")
     parser.add_argument("--render", action="store_true", help="print the rendered request body, do not search")
 
 
@@ -143,11 +143,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     passages.set_defaults(handler=cmd_passages)
 
     related = sub.add_parser("related", help="articles like a given one (by id, canonical URL or source path)")
-    related.add_argument("id")
+    related.add_argument("id", help="an article id (`newsindex search --json` shows them), its canonical URL or "
+                                    "its source path")
     _add_search_options(related)
     related.set_defaults(handler=cmd_related)
 
     kibana = sub.add_parser("kibana", help="Kibana saved objects: import them, or check them against the mapping")
-    kibana.add_argument("action", choices=["import", "check"])
+    kibana.add_argument("action", choices=["import", "check"],
+                        help="import the saved objects into Kibana, or check them against the mapping offline")
     kibana.add_argument("--url", help="Kibana URL (default: $KIBANA_URL or http://127.0.0.1:5601)")
     kibana.set_defaults(handler=cmd_kibana)

@@ -41,6 +41,22 @@ def test_second_run_is_unchanged_and_identical(es: Elasticsearch, prefect_harnes
     assert snapshot(es, alias_env) == before
 
 
+def test_new_metadata_for_the_same_text_rewrites_the_document(es: Elasticsearch, prefect_harness: None,
+                                                              alias_env: str, inbox: Path) -> None:
+    """A re-run that names the source (or a feed whose record changed its authors) must not leave the document
+    with the old metadata because the text is the same; the first-seen date stays."""
+    ingest(paths=[str(inbox)], options=INLINE)
+    before = snapshot(es, alias_env)
+    report = ingest(paths=[str(inbox)], options=IngestOptions(workers=0, source="Wire Desk"))
+    after = snapshot(es, alias_env)
+    assert (report.indexed, report.unchanged, report.accounted) == (5, 0, True)
+    assert {doc["source"] for doc in after.values()} == {"Wire Desk"}
+    first_seen = {i: doc["first_seen_at"] for i, doc in before.items()}
+    assert {i: doc["first_seen_at"] for i, doc in after.items()} == first_seen
+    again = ingest(paths=[str(inbox)], options=IngestOptions(workers=0, source="Wire Desk"))
+    assert (again.indexed, again.unchanged) == (0, 5)
+
+
 def test_an_edited_file_replaces_exactly_one_document(es: Elasticsearch, prefect_harness: None, alias_env: str,
                                                       inbox: Path) -> None:
     ingest(paths=[str(inbox)], options=INLINE)
