@@ -46,11 +46,13 @@ def _repaired(value: str | None) -> str | None:
 
 
 def _clean_html(raw: RawArticle) -> tuple[CleanText, HtmlExtraction]:
-    """Each extracted line is a paragraph already; only boilerplate and a repeated title go."""
+    """Each extracted line is a paragraph already; only boilerplate and a repeated title go. The lines the
+    extractors did not agree on were dropped before and count as removed too."""
     extraction = extract_html(raw.content, raw.url)
     title = _repaired(raw.title) or _repaired(extraction.meta.title)
     lines = [line for line in normalize_lines(repair_text(extraction.text)) if line]
     paragraphs, removed = drop_boilerplate(lines)
+    removed += extraction.unconfirmed_lines
     return CleanText(title, drop_repeated_title(paragraphs, title), removed), extraction
 
 

@@ -5,24 +5,33 @@ trafilatura does the extraction, tuned for precision (a news index should not ho
 lists, odd markup), its recall mode and its own baseline are tried, and as a last resort a
 streaming paragraph collector that survives any nesting depth or broken markup.
 
-The page is parsed once: the metadata reader, both trafilatura passes, its baseline and htmldate all
-work on that one lxml tree (trafilatura and htmldate copy a tree they are given before changing it). Before
-the parse, ``html_guard`` defuses markup that would make the parse itself pathologically slow.
+A trafilatura extraction is then checked against two extractors that work differently, readability
+and trafilatura's baseline: blocks of lines neither of them finds are dropped (``html_agree``).
+
+The page is parsed once: the metadata reader, both trafilatura passes, its baseline, readability and
+htmldate all work on that one lxml tree (trafilatura, its baseline and htmldate copy a tree they are given
+before changing it; readability changes it, so it gets a copy). Before the parse, ``html_guard`` defuses
+markup that would make the parse itself pathologically slow.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 import htmldate
+import lxml.html  # type: ignore[import-untyped]  # lxml ships no type hints (see html_meta)
 import trafilatura
-from lxml.html import HtmlElement  # type: ignore[import-untyped]  # lxml ships no type hints (see html_meta)
+from lxml.html import HtmlElement
+from trafilatura.readability_lxml import Document as ReadabilityDocument
 from trafilatura.settings import Extractor
 from trafilatura.utils import HTML_PARSER
 
+from transforms.clean.html_agree import keep_confirmed
 from transforms.clean.html_guard import MAX_ATTRIBUTES, defuse_markup
 from transforms.clean.html_meta import PageMeta, read_page_meta
 from transforms.clean.html_paragraphs import prose_blocks
@@ -33,6 +42,8 @@ _WORD = re.compile(r"\w+")
 
 # Fewer words than this and the extraction is taken as a miss, and the next method is tried.
 ENOUGH_WORDS = 40
+# readability's own threshold for a block of prose, as trafilatura calls it.
+READABILITY_MIN_TEXT = 25
 
 # trafilatura and htmldate log every odd page at WARNING; the run report counts outcomes instead.
 for _name in ("trafilatura", "htmldate"):
@@ -48,6 +59,7 @@ class HtmlExtraction:
     published_source: str | None = None
     notes: tuple[str, ...] = ()  # what was defused or cut on the way, for the document's ``notes``
     published_date: PublishedDate | None = None  # the same choice, parsed, with its local day and confidence
+    unconfirmed_lines: int = 0  # lines of trafilatura's text that no other extractor found, dropped
 
 
 @dataclass(frozen=True)
@@ -108,16 +120,33 @@ def _baseline(tree: HtmlElement | None) -> str:
         return ""
 
 
-def main_text(html: str, url: str | None, page: ParsedPage | None = None) -> tuple[str, str]:
-    """(text, method): the first method that finds enough words, else the longest result. ``page`` is the
-    parse of ``html`` when the caller has it already. A truncated tree holds only the start of the page, so
-    there the streaming collector, which reads all of it, goes first."""
-    page = page if page is not None else parse_page(html)
+def _readability(tree: HtmlElement | None) -> str:
+    """readability's article block as plain text (words only matter: it is a voter, not an output)."""
+    if tree is None:
+        return ""
+    try:
+        summary = ReadabilityDocument(copy.deepcopy(tree), min_text_length=READABILITY_MIN_TEXT).summary()
+        return " ".join(lxml.html.fromstring(summary).itertext())
+    except Exception:  # readability is heuristic; a failure only costs its vote
+        return ""
+
+
+def _confirmed(text: str, others: list[str]) -> tuple[str, int]:
+    lines, dropped = keep_confirmed(text.split("\n"), others)
+    return ("\n".join(lines), dropped) if dropped else (text, 0)
+
+
+def extract_main_text(page: ParsedPage, url: str | None) -> tuple[str, str, int]:
+    """(text, method, unconfirmed lines dropped): the first method that finds enough words, else the longest
+    result. A trafilatura result loses the blocks neither readability nor the baseline finds (``html_agree``).
+    A truncated tree holds only the start of the page, so there the streaming collector, which reads all of
+    it, goes first."""
     tree = page.tree
+    baseline = cache(lambda: _baseline(tree))  # a voter, and a method when trafilatura finds too little
     methods: list[tuple[str, Callable[[], str]]] = [
         ("trafilatura_precision", lambda: _trafilatura(tree, url, precision=True)),
         ("trafilatura_recall", lambda: _trafilatura(tree, url, precision=False)),
-        ("baseline", lambda: _baseline(tree)),
+        ("baseline", baseline),
     ]
     paragraphs: tuple[str, Callable[[], str]] = ("paragraphs", lambda: "\n".join(prose_blocks(page.html)))
     methods = [paragraphs, *methods] if page.truncated else [*methods, paragraphs]
@@ -125,10 +154,21 @@ def main_text(html: str, url: str | None, page: ParsedPage | None = None) -> tup
     for name, run in methods:
         text = run().strip()
         if _word_count(text) >= ENOUGH_WORDS:
-            return text, name
+            best = (text, name)
+            break
         if _word_count(text) > _word_count(best[0]):
             best = (text, name)
-    return best
+    text, name = best
+    if not name.startswith("trafilatura"):
+        return text, name, 0
+    confirmed, dropped = _confirmed(text, [_readability(tree), baseline()])
+    return confirmed, name, dropped
+
+
+def main_text(html: str, url: str | None, page: ParsedPage | None = None) -> tuple[str, str]:
+    """(text, method) of ``extract_main_text``; ``page`` is the parse of ``html`` when the caller has it."""
+    text, method, _ = extract_main_text(page if page is not None else parse_page(html), url)
+    return text, method
 
 
 def html_date(tree: HtmlElement | None) -> str | None:
@@ -158,7 +198,7 @@ def find_published(meta: PageMeta, tree: HtmlElement | None, url: str | None, te
 def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
     page = parse_page(html)
     meta = read_page_meta(page.tree, url) if page.tree is not None else PageMeta()
-    text, method = main_text(page.html, url or meta.canonical_url, page)
+    text, method, unconfirmed = extract_main_text(page, url or meta.canonical_url)
     found = find_published(meta, page.tree, url or meta.canonical_url, text)
     value, source = (found.value, found.source) if found else (None, None)
-    return HtmlExtraction(text, method, meta, value, source, page.notes, found)
+    return HtmlExtraction(text, method, meta, value, source, page.notes, found, unconfirmed)
