@@ -87,10 +87,12 @@ def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
     from flows.es.client import connect_checked
     from flows.es.scripts import setup_message, store_templates
     from flows.es.setup import setup
+    from flows.index.deadletters import ensure_store
 
     client = connect_checked(settings)
-    report = setup(client, settings.index)
-    done = f"created {', '.join(report.created)}" if report.created else "already set up"
+    report = setup(client, settings.index, index_settings=settings.index_settings)
+    changed = report.created + ensure_store(client, settings.index, settings.index_settings)
+    done = f"created or changed {', '.join(changed)}" if changed else "already set up"
     print(f"alias {report.alias} → {report.index} (template {report.template}): {done}; "
           f"{setup_message(store_templates(client))}")
     return 0
@@ -132,7 +134,8 @@ def run_preflight(args: argparse.Namespace, settings: Settings) -> int | None:
     from flows.read import InputRules
 
     rules = InputRules(**{k: tuple(v) if isinstance(v, list) else v for k, v in input_options(args).items()})
-    report = preflight(connect_checked(settings), settings.index, path_labels(args.paths), args.follow_symlinks, rules)
+    report = preflight(connect_checked(settings), settings.index, path_labels(args.paths), args.follow_symlinks, rules,
+                       settings.index_settings)
     if report is None or (args.prune and report.missing_sources):
         return None
     print(report.table() + "\nflow run  none: every input is unchanged or a recorded copy")
@@ -510,6 +513,7 @@ def user_message(exc: Exception) -> str | None:
     from flows.es.install import InstallError
     from flows.es.node import NodeError
     from flows.es.setup import MappingConflict
+    from flows.index.deadletters import StoreUnavailable
     from flows.ingest.budget import ErrorBudgetExceeded
     from flows.search.limits import BadValue
 
@@ -521,14 +525,14 @@ def user_message(exc: Exception) -> str | None:
     if isinstance(exc, FileNotFoundError | PermissionError | IsADirectoryError | NotADirectoryError):
         return f"{exc.strerror}: {exc.filename}" if exc.filename else str(exc)
     if isinstance(exc, Unreachable | InstallError | NodeError | BadValue | UsageError | ErrorBudgetExceeded
-                  | MappingConflict):
+                  | MappingConflict | StoreUnavailable):
         return str(exc)
     return elasticsearch_message(exc)
 
 
 def elasticsearch_message(exc: Exception) -> str | None:
     """What the node's answer (or silence) means for the user; None for an error that is a bug of ours."""
-    from elasticsearch import AuthorizationException, ConnectionTimeout, NotFoundError
+    from elasticsearch import ApiError, AuthorizationException, ConnectionTimeout, NotFoundError
     from elasticsearch import ConnectionError as EsConnectionError
 
     if isinstance(exc, AuthorizationException):
@@ -538,6 +542,9 @@ def elasticsearch_message(exc: Exception) -> str | None:
     if isinstance(exc, EsConnectionError):
         return ("Elasticsearch became unreachable during the run. Documents written so far are kept; run the same "
                 "command again to finish (inputs already indexed are skipped as unchanged).")
+    if isinstance(exc, ApiError) and exc.status_code == 503:
+        return (f"Elasticsearch is not ready ({exc.error}, 503): some shard has no active copy. Documents written "
+                f"so far are kept; check `GET _cluster/health?level=indices` and run the same command again.")
     if isinstance(exc, NotFoundError) and exc.error == "index_not_found_exception":
         reason = exc.body.get("error", {}).get("reason") if isinstance(exc.body, dict) else None
         return f"Elasticsearch: {reason or exc.message}: run `newsindex setup`, or check NEWSINDEX_INDEX."

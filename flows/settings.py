@@ -27,12 +27,42 @@ def default_home() -> Path:
     return Path(base) / "newsindex"
 
 
+def without_credentials(url: str) -> str:
+    """A URL fit for a message: a user and password written into it are dropped."""
+    scheme, sep, rest = url.partition("://")
+    return f"{scheme}{sep}{rest.rpartition('@')[2]}" if sep else url.rpartition("@")[2]
+
+
+def parse_hosts(value: str, variable: str = "ES_URL") -> tuple[str, ...]:
+    """``http(s)://host[:port]`` items separated by commas; a path is kept (a proxy prefix), anything else refused."""
+    hosts = tuple(item.strip().rstrip("/") for item in value.split(","))
+    for host in hosts:
+        try:
+            parts = urlsplit(host)
+            port = parts.port
+        except ValueError:
+            parts, port = None, None
+        if parts is None or parts.scheme not in {"http", "https"} or not parts.hostname or parts.query \
+                or parts.fragment or (port is not None and not 0 < port < 65536):
+            shown = without_credentials(host) if host else "(empty)"
+            raise ValueError(f"{variable}: {shown!r} is not a URL like http://host:9200 (several: separate them "
+                             f"with commas)")
+    if len(set(hosts)) != len(hosts):
+        raise ValueError(f"{variable}: a host is listed twice")
+    return hosts
+
+
 class Settings(BaseSettings):
     """Every setting of the tool. Secrets are SecretStr so they never show in reprs, logs or reports."""
 
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
 
-    es_url: str = Field(default=LOCAL_ES_URL, validation_alias="ES_URL", description="Elasticsearch URL.")
+    es_url: str = Field(default=LOCAL_ES_URL, validation_alias="ES_URL",
+                        description="Elasticsearch URL, or several separated by commas (nodes of one cluster).")
+    es_hosts: str | None = Field(default=None, validation_alias="ES_HOSTS",
+                                 description="Comma-separated node URLs; wins over ES_URL when set.")
+    es_sniff: bool = Field(default=False, validation_alias="ES_SNIFF",
+                           description="Ask the cluster for its other nodes at start and when one fails.")
     es_username: str | None = Field(default=None, validation_alias="ES_USERNAME",
                                     description="Basic-auth user; goes with ES_PASSWORD.")
     es_password: SecretStr | None = Field(default=None, validation_alias="ES_PASSWORD",
@@ -57,6 +87,13 @@ class Settings(BaseSettings):
     es_node_settings: dict[str, str | int | float | bool] = Field(
         default_factory=dict, validation_alias="NEWSINDEX_ES_NODE_SETTINGS",
         description="Extra elasticsearch.yml settings for the local node, as JSON (e.g. thread pool sizes in tests).")
+    shards: int | None = Field(default=None, ge=1, le=1024, validation_alias="NEWSINDEX_SHARDS",
+                               description="Primary shards of new article and dead-letter indices.")
+    replicas: int | None = Field(default=None, ge=0, le=32, validation_alias="NEWSINDEX_REPLICAS",
+                                 description="Replicas of the article and dead-letter indices.")
+    refresh_interval: str | None = Field(default=None, validation_alias="NEWSINDEX_REFRESH_INTERVAL",
+                                         pattern=r"^(-1|\d+(ms|s|m|h))$",
+                                         description="Refresh interval of both indices, e.g. 30s or -1.")
     es_start_timeout: float = Field(default=180.0, gt=0, le=1800, validation_alias="NEWSINDEX_ES_START_TIMEOUT")
 
     @field_validator("es_node_settings")
@@ -78,19 +115,47 @@ class Settings(BaseSettings):
             raise ValueError(f"{given} is set but {missing} is not: basic auth needs both (or set ES_API_KEY)")
         return self
 
+    @model_validator(mode="after")
+    def _hosts_parse(self) -> Settings:
+        """A bad host fails here, as one line naming the variable, rather than as a traceback at first use."""
+        parse_hosts(self.es_hosts if self.es_hosts is not None else self.es_url,
+                    "ES_HOSTS" if self.es_hosts is not None else "ES_URL")
+        return self
+
+    @cached_property
+    def es_urls(self) -> tuple[str, ...]:
+        """Every node the client may use, in the order given: the first is tried first."""
+        if self.es_hosts is not None:
+            return parse_hosts(self.es_hosts, "ES_HOSTS")
+        return parse_hosts(self.es_url, "ES_URL")
+
+    @property
+    def node_url(self) -> str:
+        """The node the local node manager starts and watches: the first listed."""
+        return self.es_urls[0]
+
     @cached_property
     def es_host(self) -> str:
-        return urlsplit(self.es_url).hostname or "127.0.0.1"
+        """The first node's host: the one the local node manager starts."""
+        return urlsplit(self.es_urls[0]).hostname or "127.0.0.1"
 
     @cached_property
     def es_port(self) -> int:
-        return urlsplit(self.es_url).port or 9200
+        return urlsplit(self.es_urls[0]).port or 9200
 
     @property
     def targets_local_node(self) -> bool:
-        """The embedded node serves plain http on loopback; anything else is a user's cluster."""
-        parts = urlsplit(self.es_url)
-        return parts.scheme == "http" and parts.hostname in {"127.0.0.1", "localhost"}
+        """The embedded node serves plain http on loopback; anything else (several hosts too) is a user's cluster."""
+        parts = urlsplit(self.es_urls[0])
+        return len(self.es_urls) == 1 and parts.scheme == "http" and parts.hostname in {"127.0.0.1", "localhost"}
+
+    @property
+    def index_settings(self) -> dict[str, str | int]:
+        """Index settings from the environment, laid over both templates. Deliberately outside the pipeline
+        version: how the index is spread over nodes says nothing about what a document holds."""
+        given = {"number_of_shards": self.shards, "number_of_replicas": self.replicas,
+                 "refresh_interval": self.refresh_interval}
+        return {name: value for name, value in given.items() if value is not None}
 
     @property
     def deadletter_index(self) -> str:

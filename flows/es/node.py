@@ -189,14 +189,14 @@ def start(settings: Settings) -> str:
     if running_pid(paths) is not None:
         secure_layout(paths, install.node_user())
         wait_for_health(settings, paths, timeout=settings.es_start_timeout)
-        return f"Elasticsearch is already running at {settings.es_url} (pid {running_pid(paths)})."
+        return f"Elasticsearch is already running at {settings.node_url} (pid {running_pid(paths)})."
     if port_in_use(settings.es_host, settings.es_port):
         raise NodeError(f"Port {settings.es_port} on {settings.es_host} is taken by another process that is not "
                         f"this project's node. Stop it, or point ES_URL at a free port.")
     paths, user = prepare(settings)
     launch(settings, paths, user)
     wait_for_health(settings, paths, timeout=settings.es_start_timeout)
-    return f"Elasticsearch {settings.es_version} is running at {settings.es_url} (pid {running_pid(paths)})."
+    return f"Elasticsearch {settings.es_version} is running at {settings.node_url} (pid {running_pid(paths)})."
 
 
 def launch(settings: Settings, paths: NodePaths, user: str | None) -> None:
@@ -227,7 +227,7 @@ def wait_for_health(settings: Settings, paths: NodePaths, timeout: float) -> Non
 def local_client(settings: Settings, request_timeout: float = 30) -> Elasticsearch:
     credentials = read_credentials(settings)
     auth = credentials if credentials else None
-    return Elasticsearch(settings.es_url, basic_auth=auth, request_timeout=request_timeout)
+    return Elasticsearch(settings.node_url, basic_auth=auth, request_timeout=request_timeout)
 
 
 def stop(settings: Settings, timeout: float = 90) -> str:
@@ -260,12 +260,12 @@ def status(settings: Settings) -> dict[str, object]:
     paths = paths_for(settings)
     pid = running_pid(paths)
     if pid is None:
-        return {"running": False, "url": settings.es_url}
+        return {"running": False, "url": settings.node_url}
     client = local_client(settings, request_timeout=10)
     nodes = client.nodes.info(node_id="_local")
     node = next(iter(nodes["nodes"].values()))
     health = client.cluster.health()
-    return {"running": True, "url": settings.es_url, "pid": pid, "version": node["version"],
+    return {"running": True, "url": settings.node_url, "pid": pid, "version": node["version"],
             "cluster": health["cluster_name"], "health": health["status"], "log": str(paths.log_file)}
 
 
@@ -277,5 +277,5 @@ def env_exports(settings: Settings) -> str:
     if credentials is None:
         raise NodeError("The local node has not been started yet: run `newsindex es start` first.")
     user, password = credentials
-    return "\n".join([f"export ES_URL={shlex.quote(settings.es_url)}", f"export ES_USERNAME={shlex.quote(user)}",
+    return "\n".join([f"export ES_URL={shlex.quote(settings.node_url)}", f"export ES_USERNAME={shlex.quote(user)}",
                       f"export ES_PASSWORD={shlex.quote(password)}"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 from elasticsearch import BadRequestError, Elasticsearch
 
 from flows.es.analysis import add_missing_analysis
+from flows.es.templates import apply_to_index, put_if_changed, with_index_settings
 
 DEFAULT_ALIAS = "articles"
 MAPPINGS_DIR = Path(__file__).resolve().parents[2] / "index_mappings"
@@ -28,12 +30,13 @@ def load_template(name: str = "articles") -> dict[str, Any]:
     return template
 
 
-def template_for(alias: str, name: str = "articles") -> dict[str, Any]:
+def template_for(alias: str, name: str = "articles",
+                 index_settings: Mapping[str, object] | None = None) -> dict[str, Any]:
     """A committed template with its index patterns bound to the configured alias (files are written for
-    the default alias ``articles``)."""
+    the default alias ``articles``) and the environment's index settings (``Settings.index_settings``) over its own."""
     template = copy.deepcopy(load_template(name))
     template["index_patterns"] = [alias + pattern.removeprefix(DEFAULT_ALIAS) for pattern in template["index_patterns"]]
-    return template
+    return with_index_settings(template, index_settings or {})
 
 
 def versioned_name(alias: str, version: int) -> str:
@@ -65,15 +68,9 @@ class SetupReport:
         return [f"template {self.template}, index {self.index}, alias {self.alias} → {self.index}", f"created: {done}"]
 
 
-def put_template(client: Elasticsearch, alias: str) -> bool:
-    """Installs the template; True when it changed (or was missing)."""
-    body = template_for(alias)
-    current = client.options(ignore_status=404).indices.get_index_template(name=alias)
-    existing = current.get("index_templates", []) if current.meta.status == 200 else []
-    if existing and existing[0]["index_template"].get("_meta") == body["_meta"]:
-        return False
-    client.indices.put_index_template(name=alias, **body)
-    return True
+def put_template(client: Elasticsearch, alias: str, index_settings: Mapping[str, object] | None = None) -> list[str]:
+    """Installs the template unless the installed one is the same, whole; returns what changed (``["new"]``)."""
+    return put_if_changed(client, alias, template_for(alias, index_settings=index_settings))
 
 
 def template_version() -> int:
@@ -113,13 +110,20 @@ def create_index(client: Elasticsearch, name: str) -> None:
     client.indices.create(index=name)
 
 
-def setup(client: Elasticsearch, alias: str, upgrade: bool = True) -> SetupReport:
+def setup(client: Elasticsearch, alias: str, upgrade: bool = True,
+          index_settings: Mapping[str, object] | None = None) -> SetupReport:
     """Idempotent: a second call creates nothing. ``upgrade`` off (a rebuild, which makes a new index anyway)
-    leaves the live index's mapping as it is."""
+    leaves the live index's mapping as it is. ``index_settings`` (replicas, refresh interval) are also set on the
+    live index."""
     report = SetupReport(template=alias, index="", alias=alias)
-    if put_template(client, alias):
+    changes = put_template(client, alias, index_settings)
+    if changes == ["new"]:
         report.created.append(f"template {alias}")
+    elif changes:
+        report.created.append(f"template {alias} updated ({'; '.join(changes)})")
     target = alias_target(client, alias)
+    if target is not None:
+        report.created += apply_to_index(client, target, index_settings or {})
     if target is not None and upgrade and (index_version(client, target) or 0) < template_version():
         added = update_mapping(client, target)
         report.created += [f"{component} added to {target}" for component in added]

@@ -29,6 +29,7 @@ class BulkLimits:
     initial_backoff: float = 0.5
     max_backoff: float = 30.0
     in_flight: int = 2  # bulk requests at once: one shard indexes one request per write thread
+    shard_timeout: str | None = None  # how long the node waits for an unavailable primary (Elasticsearch: 1m)
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,9 @@ def item_status(info: dict[str, Any]) -> int:
 
 def send_once(client: Elasticsearch, actions: list[dict[str, Any]], limits: BulkLimits,
               retry: list[dict[str, Any]], last_attempt: bool) -> Iterator[ItemResult]:
+    wait: dict[str, Any] = {"timeout": limits.shard_timeout} if limits.shard_timeout else {}
     results = streaming_bulk(client, actions, chunk_size=limits.chunk_size, max_chunk_bytes=limits.max_chunk_bytes,
-                             raise_on_error=False, raise_on_exception=False, max_retries=0, yield_ok=True)
+                             raise_on_error=False, raise_on_exception=False, max_retries=0, yield_ok=True, **wait)
     for action, (ok, item) in zip(actions, results, strict=True):
         op, info = next(iter(item.items()))
         status = item_status(info)

@@ -136,14 +136,14 @@ def ingest(paths: list[str], options: IngestOptions | None = None) -> RunReport:
     settings = Settings()
     alias = settings.index
     client = connect_checked(settings)  # fails fast, before anything is recorded as done
-    setup(client, alias, upgrade=not options.rebuild)
-    deadletters.ensure_store(client, alias)
+    setup(client, alias, upgrade=not options.rebuild, index_settings=settings.index_settings)
+    deadletters.ensure_store(client, alias, settings.index_settings)
     target = lifecycle.start_rebuild(client, alias) if options.rebuild else alias
     roots = [str(source_path(p).resolve()) for p in paths]
     rules = options.input_rules(roots)
     report = RunReport(run_id=current_run_id(), index=target, pipeline_version=pipeline_version(),
                        paths=[display_path(root) for root in roots], workers=options.workers)
-    clear = bool(client.count(index=deadletters.deadletter_index(alias))["count"])
+    clear = bool(deadletters.count(client, alias))
     recent = RecentArticles(options.dedup_memory) if options.near_duplicates else None
     started = time.perf_counter()
     pipeline: Pipeline | None = None

@@ -218,7 +218,8 @@ class Pipeline:
         """Records this run's copies on the documents kept for them, and makes everything searchable."""
         updates = duplicate_updates(self.client, self.index, self.memory)
         self.report.duplicates_recorded = sum(1 for item in bulk_load(self.client, updates) if item.ok)
-        self.client.indices.refresh(index=[self.index, deadletters.deadletter_index(self.alias)])
+        self.client.indices.refresh(index=self.index)
+        deadletters.refresh(self.client, self.alias)
 
     def abandon(self) -> None:
         """A run that stops early still counts the batch whose write finished."""

@@ -11,7 +11,7 @@ as usual; the inputs read so far are read again there.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
@@ -46,11 +46,12 @@ def only_articles(paths: Sequence[str], follow_symlinks: bool, rules: InputRules
 
 
 def preflight(client: Elasticsearch, alias: str, paths: Sequence[str], follow_symlinks: bool,
-              rules: InputRules | None = None) -> RunReport | None:
+              rules: InputRules | None = None, index_settings: Mapping[str, object] | None = None) -> RunReport | None:
     """The complete report of a run over unchanged inputs, or None when the flow has work to do. ``rules`` are the
     run's input rules without roots (``IngestOptions.input_rules``): they are relative to these paths."""
     started = time.perf_counter()
-    setup(client, alias, upgrade=True)  # what every run's first step does: a newer template is applied in place
+    # what every run's first step does: a newer template is applied in place
+    setup(client, alias, upgrade=True, index_settings=index_settings)
     version = pipeline_version()
     roots = [str(source_path(p).resolve()) for p in paths]
     rules = (rules or InputRules()).model_copy(update={"roots": tuple(roots)})
@@ -87,7 +88,7 @@ def has_letters(client: Elasticsearch, alias: str, labels: list[str]) -> bool:
     ids = [deadletters.deadletter_id(label) for label in labels]
     ids += [deadletters.deadletter_id(label.rpartition(":")[0]) for label in labels if ":" in label]
     found = client.options(ignore_status=404).mget(index=index, ids=ids, source=False)
-    return any(doc.get("found") for doc in found.body.get("docs", []))
+    return any(doc.get("found") or "error" in doc for doc in found.body.get("docs", []))  # unknown: the flow looks
 
 
 def path_labels(paths: Sequence[Path]) -> list[str]:

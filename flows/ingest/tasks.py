@@ -12,6 +12,7 @@ from typing import Any, TypeVar, cast
 from elasticsearch import Elasticsearch
 from prefect import task
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import State
 from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 
@@ -27,8 +28,14 @@ from transforms.dedup.identity import article_id
 from transforms.errors import Failure
 from transforms.models import CleanArticle, EnrichedArticle
 
+
+def worth_retrying(task: object, task_run: object, state: State[Any]) -> bool:
+    """A fault already waited out inside the task (the dead-letter store's) is not retried again around it."""
+    return not isinstance(state.data, deadletters.StoreUnavailable)
+
+
 IO_RETRIES: dict[str, Any] = {"retries": 3, "retry_delay_seconds": exponential_backoff(backoff_factor=2),
-                              "retry_jitter_factor": 0.5}
+                              "retry_jitter_factor": 0.5, "retry_condition_fn": worth_retrying}
 # Failures that may pass (the file was busy, the machine overloaded, a bug met once): the input's earlier document
 # stays searchable until the input is read again. Any other failure means the input now says nothing usable, and
 # what it said before is withdrawn.
@@ -186,6 +193,5 @@ def write_letters(client: Elasticsearch, alias: str, failed: list[Failure], labe
         done = [label for label in labels if label not in failed_keys]
         files = {label_path(label) for label in done} - failed_keys
         actions += deadletters.clear_actions(sorted(set(done) | files), alias)
-    for item in bulk_load(client, actions):
-        if not item.ok:
-            raise RuntimeError(f"could not write to the dead-letter store: {item.error}")
+    if actions:
+        deadletters.write(client, actions, alias)

@@ -13,6 +13,7 @@ A job is ``fn(items, *args) -> list[result]``, one result per item, in order; ``
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import queue
@@ -136,7 +137,10 @@ class Worker:
         if self.process.is_alive():
             self.process.kill()
         self.process.join(5)
-        self.conn.close()
+        # the pool's thread may be closing the same pipe after the worker died: a second close must not replace
+        # the error that stopped the run (an unreachable node, Ctrl-C) with EBADF
+        with contextlib.suppress(OSError):
+            self.conn.close()
 
 
 class WorkPool:

@@ -10,6 +10,9 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from flows.es.setup import MappingConflict, setup, template_for
+from flows.index.deadletters import deadletter_index, ensure_store
+from flows.ingest.lifecycle import start_rebuild
+from flows.settings import Settings
 
 pytestmark = pytest.mark.integration
 
@@ -50,7 +53,8 @@ def test_a_new_template_version_adds_its_fields_to_the_live_index(es: Elasticsea
     es.indices.put_index_template(name=test_alias, **without_story_fields(template_for(test_alias)))
     es.indices.create(index=f"{test_alias}-v1", aliases={test_alias: {"is_write_index": True}})
     report = setup(es, test_alias)
-    assert report.created == [f"template {test_alias}", f"mapping of {test_alias}-v1 updated"]
+    assert report.created == [f"template {test_alias} updated (_meta.version 4 → 5; mappings)",
+                              f"mapping of {test_alias}-v1 updated"]
     properties = es.indices.get_mapping(index=f"{test_alias}-v1")[f"{test_alias}-v1"]["mappings"]["properties"]
     assert properties["story_keys"]["type"] == "keyword"
     assert setup(es, test_alias).created == []
@@ -81,8 +85,8 @@ def test_yesterdays_index_takes_the_fold_analyzer_and_fields_in_place(es: Elasti
     index = f"{test_alias}-v1"
     es.indices.create(index=index, aliases={test_alias: {"is_write_index": True}})
     report = setup(es, test_alias)
-    assert report.created == [f"template {test_alias}", f"analyzer news_fold added to {index}",
-                              f"mapping of {index} updated"]
+    assert report.created[0].startswith(f"template {test_alias} updated (_meta.version 4 → 5; ")
+    assert report.created[1:] == [f"analyzer news_fold added to {index}", f"mapping of {index} updated"]
     assert es.cluster.health(index=index)["status"] in {"green", "yellow"}
     properties = es.indices.get_mapping(index=index)[index]["mappings"]["properties"]
     assert properties["source"]["fields"]["fold"]["analyzer"] == "news_fold"
@@ -92,3 +96,41 @@ def test_yesterdays_index_takes_the_fold_analyzer_and_fields_in_place(es: Elasti
     assert es.count(index=test_alias, query={"match": {"source.fold": "bbc news"}})["count"] == 1
     assert es.count(index=test_alias, query={"match": {"authors.fold": "ZOE LEFEVRE"}})["count"] == 1
     assert setup(es, test_alias).created == []
+
+
+def test_an_edit_without_a_version_bump_is_applied_and_named(es: Elasticsearch, test_alias: str) -> None:
+    """Comparing only ``_meta.version`` left a changed setting silently unapplied on a cluster that had the
+    template; the whole template is compared now, and what differs is said once."""
+    setup(es, test_alias)
+    edited = template_for(test_alias)
+    edited["template"]["settings"]["index"]["refresh_interval"] = "5s"
+    es.indices.put_index_template(name=test_alias, **edited)
+    report = setup(es, test_alias)
+    assert report.created == [f"template {test_alias} updated (index.refresh_interval 5s → 30s)"]
+    assert setup(es, test_alias).created == []
+
+
+def test_index_settings_from_the_environment_reach_template_and_live_indices(es: Elasticsearch,
+                                                                             test_alias: str) -> None:
+    setup(es, test_alias)
+    ensure_store(es, test_alias)
+    wanted = Settings(NEWSINDEX_REPLICAS=1, NEWSINDEX_REFRESH_INTERVAL="2s", NEWSINDEX_SHARDS=2).index_settings
+    report = setup(es, test_alias, index_settings=wanted)
+    index = f"{test_alias}-v1"
+    assert report.created[0].startswith(f"template {test_alias} updated (index.number_of_replicas 0 → 1; ")
+    assert f"{index} index.number_of_replicas 0 → 1" in report.created
+    assert any("keeps 1 shards" in line for line in report.created)  # a shard count takes a new index
+    store = deadletter_index(test_alias)
+    changed = ensure_store(es, test_alias, wanted)
+    assert f"{store} index.number_of_replicas 0 → 1" in changed and f"{store} index.refresh_interval (default) → 2s" \
+        in changed
+    for name in (index, store):
+        live = es.indices.get_settings(index=name)[name]["settings"]["index"]
+        assert (live["number_of_replicas"], live["refresh_interval"]) == ("1", "2s")
+    assert es.indices.get_index_template(name=store)["index_templates"][0]["index_template"]["template"][
+        "settings"]["index"]["number_of_shards"] == "2"
+    assert [line for line in setup(es, test_alias, index_settings=wanted).created if "keeps" not in line] == []
+    assert ensure_store(es, test_alias, wanted) == [f"{store} keeps 1 shards (2 apply to indices made from now on: "
+                                                    f"`newsindex run --rebuild`)"]
+    rebuilt = start_rebuild(es, test_alias)
+    assert es.indices.get_settings(index=rebuilt)[rebuilt]["settings"]["index"]["number_of_shards"] == "2"
