@@ -147,7 +147,7 @@ def run_preflight(args: argparse.Namespace, settings: Settings) -> int | None:
 def input_options(args: argparse.Namespace) -> dict[str, list[str] | str | bool | None]:
     """The input rules of `run` and `serve` (``flows.read.rules``), by their IngestOptions names."""
     return {"include": args.include, "exclude": args.exclude, "source": args.source,
-            "source_per_folder": args.source_per_folder}
+            "source_per_folder": args.source_per_folder, "partition": args.partition}
 
 
 def cmd_enrich(args: argparse.Namespace, settings: Settings) -> int:
@@ -215,7 +215,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     use_local_server(settings)
     from flows.ingest.flow import IngestOptions
-    from flows.ingest.schedule import serve
+    from flows.ingest.schedule import deployment_name, serve
 
     extra = {"workers": args.workers} if args.workers is not None else {}
     options = IngestOptions(prune=args.prune, **input_options(args), **extra)
@@ -224,7 +224,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     paths = [str(p.resolve()) for p in args.paths]
     ensure_home(settings.home)
     with prefect_api(args.prefect_port, settings.home / "prefect-server.log") as url:
-        print(f"serving the ingest flow on the Prefect server at {url}; to run it now:\n  {run_hint(url)}",
+        hint = run_hint(url, deployment_name(options.partition))
+        print(f"serving the ingest flow on the Prefect server at {url}; to run it now:\n  {hint}",
               file=sys.stderr)
         serve(paths, options, cron=args.cron, interval_seconds=args.interval)
     return 0
@@ -267,6 +268,22 @@ def number_in(kind: Callable[[str], float], low: float, high: float) -> Callable
 
     parse.__name__ = kind.__name__  # argparse names the type in "invalid int value"
     return parse
+
+
+def partition_arg(text: str) -> str:
+    """An argparse type: ``K/N`` with 1 <= K <= N (``flows.read.partition``), refused in one line."""
+    from pydantic import ValidationError
+
+    from flows.read.partition import Partition
+
+    try:
+        return str(Partition.model_validate(text))
+    except ValidationError as exc:
+        reason = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        raise argparse.ArgumentTypeError(reason) from None
+
+
+partition_arg.__name__ = "K/N"
 
 
 def _plain_number(value: float) -> str:
@@ -418,6 +435,9 @@ def add_input_rules(parser: argparse.ArgumentParser) -> None:
         "source (publisher) of articles whose input names none: plain text, pages without a site name"))
     parser.add_argument("--source-per-folder", action="store_true", help=(
         "articles whose input names no source get the name of their top folder under the given folder"))
+    parser.add_argument("--partition", type=partition_arg, metavar="K/N", help=(
+        "only the input files in part K of N (1-based: 1/3, 2/3, 3/3), by a stable hash of the file's path; "
+        "N runs share a corpus without overlap, and --prune deletes only this part's vanished inputs"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -2,8 +2,11 @@
 
 Asking the index for every new article costs Elasticsearch a search each (about 1.3 ms of its CPU for the story
 query) and a refresh after every batch, so that the previous batch is visible. Within a run the latest batches are in
-this process anyway: they are looked up here, and the index only answers for what was ingested before the oldest
-batch held (the ``horizon``). The two never overlap and together cover everything written before the batch.
+this process anyway: they are looked up here, and the index answers for everything else: the filter leaves out only
+the held batches, by their ingestion instants (a few terms, not thousands of ids), so the articles that other runs
+(other partitions) write meanwhile are found in the index too. The two never overlap and together cover everything
+written before the batch. Other runs' writes are searchable once the index refreshes: a run that shares the index
+(``refresh_every``, partitioned runs) refreshes it before a lookup when it last did longer ago than that.
 Memory is bounded: whole batches leave, oldest first, once ``capacity`` articles are held. A run over a fresh index
 that fits in memory asks the index nothing and never refreshes until it ends.
 
@@ -40,8 +43,9 @@ class RecentBatch:
 class RecentArticles:
     """Near-duplicate signatures and story candidates of the articles this run wrote last."""
 
-    def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
+    def __init__(self, capacity: int = DEFAULT_CAPACITY, refresh_every: float | None = None) -> None:
         self.capacity = capacity
+        self.refresh_every = refresh_every  # seconds; None: no other writer's articles to look for
         self.batches: deque[RecentBatch] = deque()
         self.evicted_written: float | None = None  # when the newest batch that left memory was written
         self.refreshed: float | None = None
@@ -111,14 +115,22 @@ class RecentArticles:
         return [self._stories[serial] for serial in sorted(found)]
 
     def index_filter(self) -> list[dict[str, object]]:
-        """The filter that keeps index lookups to what memory does not hold."""
-        return [] if self.horizon is None else [{"range": {"ingested_at": {"lt": self.horizon.isoformat()}}}]
+        """The filter that keeps index lookups to what memory does not hold: every document but those of the held
+        batches (a batch's documents share its ``ingested_at``; the index keeps milliseconds, so another run's batch
+        written in the same millisecond is missed: not linked, never linked wrongly)."""
+        instants = sorted({batch.ingested_at.isoformat() for batch in self.batches})
+        return [{"bool": {"must_not": [{"terms": {"ingested_at": instants}}]}}] if instants else []
 
     def index_has_older(self, client: Elasticsearch, index: str) -> bool:
         """Whether the index holds anything memory does not: when not, both lookups skip the index entirely.
-        Refreshes first if a batch that left memory may not be searchable yet."""
-        if self.evicted_written is not None and (self.refreshed is None or self.refreshed < self.evicted_written):
-            self.refreshed = time.monotonic()
+        Refreshes first if a batch that left memory may not be searchable yet, or, sharing the index with other
+        runs, if the last refresh is older than ``refresh_every``."""
+        now = time.monotonic()
+        last = self.refreshed
+        evicted = self.evicted_written is not None and (last is None or last < self.evicted_written)
+        shared = self.refresh_every is not None and (last is None or now - last >= self.refresh_every)
+        if evicted or shared:
+            self.refreshed = now
             client.indices.refresh(index=index)
         query: dict[str, object] = {"bool": {"filter": self.index_filter()}}
         found = client.search(index=index, size=0, terminate_after=1, track_total_hits=True, query=query)

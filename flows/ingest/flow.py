@@ -18,7 +18,7 @@ from elasticsearch import Elasticsearch
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 from prefect.context import get_run_context
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from flows.dedup.recent import DEFAULT_CAPACITY, RecentArticles
 from flows.es.client import connect_checked
@@ -31,6 +31,7 @@ from flows.ingest.progress import Progress
 from flows.ingest.report import RunReport, write_report
 from flows.ingest.workers import clean_chunk, default_workers, enrich_chunk, make_pool
 from flows.read import InputRules, ReadFailure, Skipped, display_path, read_articles, source_path
+from flows.read.partition import Partition
 from flows.settings import Settings
 from flows.version import lineage, pipeline_version
 from transforms.errors import Failure
@@ -78,10 +79,24 @@ class IngestOptions(BaseModel):
         "Source (publisher) of an article whose input names none: plain text, a page without a site name."))
     source_per_folder: bool = Field(default=False, description=(
         "An article whose input names no source gets its top folder's name under the given folder."))
+    partition: str | None = Field(default=None, description=(
+        "K/N (1-based): only the input files whose label hashes into part K of N; N runs share a corpus."))
+    batches_in_flight: int | None = Field(default=None, ge=1, le=64, description=(
+        "Batches enriched at once (memory: this many batches); default: enough to keep every worker thread busy."))
+    shared_refresh_seconds: float = Field(default=5.0, ge=0.5, le=3600, description=(
+        "A partitioned run refreshes the index before a near-duplicate or story lookup when it last did longer ago "
+        "than this, so the other parts' newest articles are found: a copy is linked to an original another part "
+        "indexed at least this long before."))
+
+    @field_validator("partition")
+    @classmethod
+    def _partition_shape(cls, value: str | None) -> str | None:
+        return None if value is None else str(Partition.model_validate(value))
 
     def input_rules(self, roots: Sequence[str] = ()) -> InputRules:
         return InputRules(include=tuple(self.include), exclude=tuple(self.exclude), source=self.source,
-                          source_per_folder=self.source_per_folder, roots=tuple(roots))
+                          source_per_folder=self.source_per_folder, roots=tuple(roots),
+                          partition=Partition.model_validate(self.partition) if self.partition else None)
 
     @model_validator(mode="after")
     def _one_source_of_inputs(self) -> IngestOptions:
@@ -103,7 +118,8 @@ def select_inputs(client: Elasticsearch, alias: str, paths: list[str], retry: bo
     if not retry:
         yield from read_articles([source_path(p) for p in paths], follow_symlinks=follow_symlinks, rules=rules)
         return
-    letters = {letter.origin.label(): letter for letter in deadletters.list_letters(client, alias)}
+    letters = {letter.origin.label(): letter for letter in deadletters.list_letters(client, alias)
+               if rules.takes(letter.origin.path)}  # another partition's letters are its own to retry
     files = sorted({letter.origin.path for letter in letters.values()
                     if follow_symlinks or not source_path(letter.origin.path).is_symlink()})
     produced: set[str] = set()
@@ -119,8 +135,9 @@ def select_inputs(client: Elasticsearch, alias: str, paths: list[str], retry: bo
 
 
 def account_for_vanished(client: Elasticsearch, pipeline: Pipeline, roots: list[str], prune: bool) -> None:
-    """Inputs indexed before but not read now are reported; deleted only when asked."""
-    missing = lifecycle.missing_inputs(client, pipeline.index, roots, pipeline.seen)
+    """Inputs indexed before but not read now are reported; deleted only when asked. A partitioned run looks only
+    at its own part: the other parts' documents were not read here because they are not this run's inputs."""
+    missing = lifecycle.missing_inputs(client, pipeline.index, roots, pipeline.seen, pipeline.rules)
     pipeline.report.missing_sources = sorted(missing.values())  # a file now skipped by the rules is one of them
     if prune and missing:
         pipeline.report.pruned = pipeline.delete(sorted(missing))
@@ -142,16 +159,19 @@ def ingest(paths: list[str], options: IngestOptions | None = None) -> RunReport:
     roots = [str(source_path(p).resolve()) for p in paths]
     rules = options.input_rules(roots)
     report = RunReport(run_id=current_run_id(), index=target, pipeline_version=pipeline_version(),
-                       paths=[display_path(root) for root in roots], workers=options.workers)
+                       paths=[display_path(root) for root in roots], workers=options.workers,
+                       partition=options.partition)
     clear = bool(deadletters.count(client, alias))
-    recent = RecentArticles(options.dedup_memory) if options.near_duplicates else None
+    shared = options.shared_refresh_seconds if options.partition else None  # other parts write meanwhile
+    recent = RecentArticles(options.dedup_memory, refresh_every=shared) if options.near_duplicates else None
     started = time.perf_counter()
     pipeline: Pipeline | None = None
     try:
         with make_pool(options.workers, options.dask, options.seconds_per_input) as pool, \
                 Progress(options.show_progress) as progress:
             pipeline = Pipeline(client, target, alias, pool, options.published_at, report,
-                                options.budget.model_copy(), clear, recent=recent, rules=rules)
+                                options.budget.model_copy(), clear, recent=recent, rules=rules,
+                                in_flight=options.batches_in_flight)
             inputs = select_inputs(client, alias, paths, options.retry_deadletters, options.follow_symlinks, rules)
             if not options.retry_deadletters:
                 progress.count_inputs([source_path(p) for p in paths], options.follow_symlinks, rules)
@@ -165,6 +185,8 @@ def ingest(paths: list[str], options: IngestOptions | None = None) -> RunReport:
                 pipeline.drain()  # copies of what the prune deleted
             pipeline.finish()
             report.workers_replaced = getattr(pool, "replaced", 0)
+            report.slots = max(getattr(pool, "most_slots", 0), pool.slots())
+            report.refused_workers = list(getattr(pool, "refusals", list)())
             report.add_seconds(pool.busy)
         if options.rebuild:
             report.previous_index = lifecycle.swap_alias(client, alias, target)
@@ -179,6 +201,8 @@ def ingest(paths: list[str], options: IngestOptions | None = None) -> RunReport:
         report.finished_at = datetime.now(UTC)
         if options.report_path:
             write_report(report, options.report_path)
+    for refusal in report.refused_workers:
+        get_run_logger().warning("Dask worker refused (other code or models than the flow's): %s", refusal)
     get_run_logger().info("ingest finished: %s", report.model_dump_json(
         include={"inputs", "indexed", "unchanged", "duplicate", "dead_lettered", "skipped_by_filters"}))
     create_markdown_artifact(key="ingest-report", markdown=report.markdown(), description="newsindex run report")

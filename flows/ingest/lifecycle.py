@@ -11,7 +11,7 @@ from elasticsearch import Elasticsearch
 from elasticsearch.helpers import scan
 
 from flows.es.setup import alias_target, existing_versions, versioned_name
-from flows.read import display_path
+from flows.read import READ_EVERYTHING, InputRules, display_path
 
 
 def start_rebuild(client: Elasticsearch, alias: str) -> str:
@@ -64,8 +64,11 @@ def under_roots_query(roots: Sequence[str]) -> dict[str, object]:
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
-def missing_inputs(client: Elasticsearch, index: str, roots: Sequence[str], seen: Collection[str]) -> dict[str, str]:
+def missing_inputs(client: Elasticsearch, index: str, roots: Sequence[str], seen: Collection[str],
+                   rules: InputRules = READ_EVERYTHING) -> dict[str, str]:
     """Documents that came from under the run's input paths but whose input was not read this run: the file (or
-    the JSONL line) is gone. Returns id → origin key."""
-    hits = scan(client, index=index, query={"query": under_roots_query(roots)}, _source=["origin.key"])
-    return {h["_id"]: h["_source"]["origin"]["key"] for h in hits if h["_source"]["origin"]["key"] not in seen}
+    the JSONL line) is gone. With ``rules.partition``, only documents of the run's part (by their file's label, as
+    discovery decides). Returns id → origin key."""
+    hits = scan(client, index=index, query={"query": under_roots_query(roots)}, _source=["origin.key", "origin.path"])
+    return {h["_id"]: h["_source"]["origin"]["key"] for h in hits
+            if h["_source"]["origin"]["key"] not in seen and rules.takes(h["_source"]["origin"]["path"])}

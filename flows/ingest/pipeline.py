@@ -4,13 +4,18 @@
 
 ``stage`` runs the first four and hands the articles to the workers for enrichment; ``write`` waits for that,
 then finds near-duplicates and stories and indexes, in a thread (a Prefect task future), while the workers go on
-with the next batch; ``settle`` is the one place where outcomes are counted, from what was written. At most two
-batches are in memory at once. Batch payloads go to the tasks inside ``quote``: Prefect would otherwise walk every
-article of every parameter looking for futures (seconds of the flow process's CPU per run, for nothing).
+with the next batches; ``settle`` is the one place where outcomes are counted, from what was written. Batches are
+enriched several at a time, so a large cluster is never idle while the flow reads, classifies or indexes: a
+bounded queue (``in_flight``, sized from the executor's slots as it grows) of batches being enriched, written in
+order; memory holds at most that many batches plus the one being written. Batch payloads go to the tasks inside
+``quote``: Prefect would otherwise walk every article of every parameter looking for futures (seconds of the flow
+process's CPU per run, for nothing).
 """
 
 from __future__ import annotations
 
+import math
+from collections import deque
 from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -45,6 +50,13 @@ from transforms.errors import Failure
 from transforms.models import CleanArticle, EnrichedArticle, RawArticle
 
 MAX_ROUNDS = 8  # rounds of re-decided inputs after the last batch; each settles what it decides
+PER_SLOT = 8  # articles per worker thread to have queued beside the one it works on, so it never waits
+MAX_IN_FLIGHT = 16  # batches being enriched at once, whatever the cluster: bounds the flow's memory
+
+
+def in_flight(slots: int, batch_size: int, cap: int = MAX_IN_FLIGHT) -> int:
+    """Batches to keep enriching: enough for ``PER_SLOT`` articles per slot, at least one, at most ``cap``."""
+    return max(1, min(cap, math.ceil(slots * PER_SLOT / max(1, batch_size))))
 
 
 def reread(labels: Sequence[str], rules: InputRules = READ_EVERYTHING) -> list[RawArticle | Failure]:
@@ -88,7 +100,9 @@ class Pipeline:
     recent: RecentArticles | None = field(default_factory=RecentArticles)  # None: no near-dups, stories
     rules: InputRules = READ_EVERYTHING  # the run's input rules: a re-read gives the same source
     ledger: Ledger = field(init=False)
-    staged: Batch | None = None
+    in_flight: int | None = None  # batches enriched at once; None: sized from the pool's slots before each batch
+    staged: deque[Batch] = field(default_factory=deque)
+    largest: int = 0
     writing: tuple[Future[BatchWrites], Batch] | None = None
     requeued: list[CleanArticle] = field(default_factory=list)  # copies whose kept copy failed: decide again
     orphans: set[str] = field(default_factory=set)  # inputs whose kept document this run deleted or rewrote
@@ -101,10 +115,13 @@ class Pipeline:
         return self.ledger.read_inputs()
 
     def run_batch(self, batch: Sequence[RawArticle | ReadFailure | Skipped]) -> None:
-        """This batch's first stages; the previous batch is written meanwhile."""
-        staged = self.stage(batch)
-        self.write(self.staged)
-        self.staged = staged
+        """This batch's first stages; the oldest batches whose turn it is are written meanwhile."""
+        self.staged.append(self.stage(batch))
+        self.largest = max(self.largest, len(batch))  # the batch size: the last batch is often short
+        depth = self.in_flight or in_flight(self.pool.slots(), self.largest)
+        self.report.batches_in_flight = max(self.report.batches_in_flight, depth)
+        while len(self.staged) > depth:
+            self.write(self.staged.popleft())
 
     def stage(self, batch: Sequence[RawArticle | Failure | Skipped]) -> Batch:
         """A skipped file settles with the batch, so an old dead letter of it is cleared like any other's."""
@@ -187,8 +204,8 @@ class Pipeline:
     def drain(self) -> None:
         """The last batches, then copies whose kept copy failed (each round settles at least that kept copy), then
         inputs left copies of a document this run deleted or rewrote: they are read again and decided again."""
-        self.write(self.staged)
-        self.staged = None
+        while self.staged:
+            self.write(self.staged.popleft())
         self.settle_writes()
         for _ in range(MAX_ROUNDS):
             if self.requeued:

@@ -39,13 +39,14 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float) -> 
     raise RuntimeError(f"the local Prefect server did not answer at {url} within {timeout:.0f} s")
 
 
-def run_hint(url: str) -> str:
+def run_hint(url: str, name: str | None = None) -> str:
     """A command that starts a run of the served deployment from another shell: Prefect's own hint lacks the server,
     and another shell has no PREFECT_API_URL when `serve` started its own."""
     from flows.ingest.schedule import DEPLOYMENT_NAME
 
     command = " ".join(shlex.quote(part) for part in prefect_command())
-    return f"PREFECT_API_URL={shlex.quote(url)} {command} deployment run {shlex.quote(f'ingest/{DEPLOYMENT_NAME}')}"
+    target = f"ingest/{name or DEPLOYMENT_NAME}"
+    return f"PREFECT_API_URL={shlex.quote(url)} {command} deployment run {shlex.quote(target)}"
 
 
 @contextmanager

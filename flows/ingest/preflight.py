@@ -56,7 +56,8 @@ def preflight(client: Elasticsearch, alias: str, paths: Sequence[str], follow_sy
     roots = [str(source_path(p).resolve()) for p in paths]
     rules = (rules or InputRules()).model_copy(update={"roots": tuple(roots)})
     report = RunReport(run_id="preflight", index=alias, pipeline_version=version,
-                       paths=[display_path(root) for root in roots])
+                       paths=[display_path(root) for root in roots],
+                       partition=str(rules.partition) if rules.partition else None)
     ledger = Ledger(report)
     try:
         for chunk in chunks(only_articles(paths, follow_symlinks, rules), CHUNK):
@@ -76,7 +77,8 @@ def preflight(client: Elasticsearch, alias: str, paths: Sequence[str], follow_sy
         return None
     if not report.inputs - report.skipped_by_filters:
         return None  # nothing read: the flow says why (a path that does not exist is a dead letter there)
-    report.missing_sources = sorted(lifecycle.missing_inputs(client, alias, roots, ledger.read_inputs()).values())
+    report.missing_sources = sorted(lifecycle.missing_inputs(client, alias, roots, ledger.read_inputs(),
+                                                                   rules).values())
     report.wall_seconds = round(time.perf_counter() - started, 3)
     report.finished_at = datetime.now(UTC)
     return report

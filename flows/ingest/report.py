@@ -32,6 +32,8 @@ class RunReport(BaseModel):
     index: str
     pipeline_version: str
     paths: list[str]
+    partition: str | None = Field(default=None, description=(
+        "K/N: the run read only the input files of part K (``--partition``); counts and pruning are that part's."))
     started_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     finished_at: datetime | None = None
     inputs: int = 0
@@ -57,6 +59,11 @@ class RunReport(BaseModel):
     withdrawn: int = Field(default=0, description=(
         "Documents deleted because their input now says something else: a copy of another input, or nothing."))
     duplicates_recorded: int = 0
+    slots: int = Field(default=0, description=(
+        "Chunks the CPU stages ran at once: worker processes, or the Dask cluster's accepted worker threads (most)."))
+    batches_in_flight: int = Field(default=0, description="Batches being enriched at once (most), sized by slots.")
+    refused_workers: list[str] = Field(default_factory=list, description=(
+        "Dask workers sent no work because their code or model versions differ from the flow's, and why."))
     workers_replaced: int = Field(default=0, description="Worker processes replaced after a timeout or a crash.")
     failure: str | None = Field(default=None, description="Why the run stopped early; the counts say how far it got.")
 
@@ -81,6 +88,8 @@ class RunReport(BaseModel):
         rows += [(f"  {reason}", str(n)) for reason, n in sorted(self.dead_letter_reasons.items())]
         rows.append(("skipped by filters", str(self.skipped_by_filters)))
         rows.append(("all accounted for", "yes" if self.accounted else "NO"))
+        if self.partition:
+            rows.append(("partition", f"{self.partition} (inputs of the other parts are not counted)"))
         if self.alias:
             rows.append(("alias", f"{self.alias} moved from {self.previous_index or '(none)'} to {self.index}"))
         if self.failure:
@@ -89,6 +98,7 @@ class RunReport(BaseModel):
             rows.append(("withdrawn", str(self.withdrawn)))
         if self.workers_replaced:
             rows.append(("workers replaced", str(self.workers_replaced)))
+        rows += [("worker refused", refusal) for refusal in self.refused_workers]
         if self.missing_sources:
             rows.append(("sources gone", f"{len(self.missing_sources)} (pruned {self.pruned})"))
         rows += self.seconds_rows()

@@ -39,7 +39,7 @@ IO_RETRIES: dict[str, Any] = {"retries": 3, "retry_delay_seconds": exponential_b
 # Failures that may pass (the file was busy, the machine overloaded, a bug met once): the input's earlier document
 # stays searchable until the input is read again. Any other failure means the input now says nothing usable, and
 # what it said before is withdrawn.
-TRANSIENT_REASONS = frozenset({"not_found", "unreadable", "timeout", "worker_crashed"})
+TRANSIENT_REASONS = frozenset({"not_found", "unreadable", "timeout", "worker_crashed", "version_mismatch"})
 
 
 T = TypeVar("T")

@@ -100,6 +100,10 @@ class Pool(Protocol):
 
     busy: dict[str, float]
 
+    def slots(self) -> int:
+        """How many chunks can run at once now: the fan-out a job is cut into."""
+        ...
+
     def submit(self, fn: Callable[..., list[Any]], items: Sequence[Any], *args: Any,
                stage: Stage) -> Future[list[Any]]: ...
 
@@ -114,11 +118,13 @@ def make_pool(workers: int, dask: str | None = None, seconds_per_input: float = 
     """Local worker processes with a hard time limit per input (``workpool``), or a Dask cluster.
 
     ``dask`` is a scheduler address (``tcp://host:8786``) or ``local`` for a LocalCluster of ``workers`` processes:
-    the same flow then spreads clean/segment/enrich over every Dask worker, while reading and indexing stay in the
-    flow process. On Dask an exception still costs only its input, but a stuck input is not interrupted: Dask cannot
-    replace a worker from the client without losing its other tasks.
+    the same flow then spreads clean/segment/enrich over every Dask worker thread (``flows.ingest.dask_pool``),
+    while reading and indexing stay in the flow process. On Dask an exception still costs only its input, but a
+    stuck input is not interrupted: Dask cannot replace a worker from the client without losing its other tasks.
     """
     if dask:
+        from flows.ingest.dask_pool import DaskPool
+
         return DaskPool(dask, workers)
     if workers <= 0:
         return InlinePool()
@@ -131,6 +137,9 @@ class InlinePool:
     def __init__(self) -> None:
         self.busy: dict[str, float] = {}
         self.executor = ThreadPoolExecutor(max_workers=1)
+
+    def slots(self) -> int:
+        return 1
 
     def submit(self, fn: Callable[..., list[Any]], items: Sequence[Any], *args: Any,
                stage: Stage) -> Future[list[Any]]:
@@ -152,54 +161,6 @@ class InlinePool:
 
     def __exit__(self, *exc: object) -> None:
         self.shutdown(wait=exc[0] is None)
-
-
-class DaskPool:
-    """distributed's client, closing it (and a LocalCluster it started) on shutdown."""
-
-    def __init__(self, address: str, workers: int) -> None:
-        from distributed import Client, LocalCluster
-
-        self.busy: dict[str, float] = {}
-        self.cluster = None
-        if address == "local":
-            # distributed ships no type information for these calls
-            self.cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1,  # type: ignore[no-untyped-call]
-                                        processes=True, dashboard_address=None)
-            address = self.cluster.scheduler_address
-        self.client = Client(address)  # type: ignore[no-untyped-call]
-        self.executor = self.client.get_executor(pure=False)  # type: ignore[no-untyped-call]
-
-    def submit(self, fn: Callable[..., list[Any]], items: Sequence[Any], *args: Any,
-               stage: Stage) -> Future[list[Any]]:
-        if not items:
-            return done_future([])
-        timed: Future[tuple[float, list[Any]]] = self.executor.submit(timed_call, fn, list(items), *args)
-        results: Future[list[Any]] = Future()
-
-        def unpack(done: Future[tuple[float, list[Any]]]) -> None:
-            try:
-                seconds, values = done.result()
-            except BaseException as exc:
-                results.set_exception(exc)
-                return
-            self.busy[stage] = self.busy.get(stage, 0.0) + seconds
-            results.set_result(values)
-
-        timed.add_done_callback(unpack)
-        return results
-
-    def shutdown(self, wait: bool = True) -> None:
-        self.executor.shutdown(wait=wait)
-        self.client.close()  # type: ignore[no-untyped-call]
-        if self.cluster is not None:
-            self.cluster.close()
-
-    def __enter__(self) -> DaskPool:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.shutdown()
 
 
 def timed_call(fn: Callable[..., list[Any]], items: list[Any], *args: Any) -> tuple[float, list[Any]]:

@@ -162,13 +162,18 @@ class WorkPool:
         for thread in self.threads:
             thread.start()
 
+    def slots(self) -> int:
+        return len(self.threads)
+
     def submit(self, fn: Job, items: Sequence[Any], *args: Any, stage: Stage) -> Future[list[Any]]:
+        """Groups of at most ``group_size``, and small enough that a short job still reaches every worker."""
         future: Future[list[Any]] = Future()
         job = JobState(fn, args, stage, future, [None] * len(items), len(items))
         if not items:
             future.set_result([])
-        for start in range(0, len(items), self.group_size):
-            self.queue.put(Group(job, start, list(items[start : start + self.group_size])))
+        size = max(1, min(self.group_size, -(-len(items) // self.slots())))
+        for start in range(0, len(items), size):
+            self.queue.put(Group(job, start, list(items[start : start + size])))
         return future
 
     def drive(self) -> None:

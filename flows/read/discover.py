@@ -51,10 +51,14 @@ def discover(paths: Sequence[Path], *, follow_symlinks: bool = False,
 def scan(paths: Sequence[Path], *, follow_symlinks: bool = False,
          rules: InputRules = READ_EVERYTHING) -> Iterator[Path | ReadFailure | Skipped]:
     """Like ``discover``, but also yields a ``ReadFailure`` for each path that will not be read, and a ``Skipped``
-    for each file of a folder that the rules leave out."""
+    for each file of a folder that the rules leave out. A partitioned run (``rules.partition``) sees only its
+    part: the file's label decides, so a file, its failure and its skip land in the same part every run."""
     seen: set[Path] = set()
     for given in paths:
         for item in _scan_given(Path(given), follow_symlinks, rules):
+            if rules.partition is not None and \
+                    not rules.takes(display_path(item) if isinstance(item, Path) else item.origin.path):
+                continue  # another partition's: neither read, counted nor skipped here
             if isinstance(item, Path):
                 if item in seen:
                     continue  # the same file reached twice (named twice, or through a symlink)

@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from flows.read.partition import Partition
 from transforms.models import Origin, encodable
 
 DEFAULT_EXCLUDES = ("README*", "LICENSE*", "COPYING*", "CHANGES*", "CHANGELOG*", "*.md", "*.tsv", "*.csv")
@@ -48,6 +49,12 @@ class InputRules(BaseModel):
         "Source of an article whose input names none: its top folder under the given folder (else --source)."))
     roots: tuple[str, ...] = Field(default=(), description="The folders given, resolved: what --source-per-folder "
                                                            "and the patterns are relative to.")
+    partition: Partition | None = Field(default=None, description=(
+        "Only the files of this part (``flows.read.partition``); the others are not inputs of the run at all."))
+
+    def takes(self, label: str) -> bool:
+        """Whether the input file with this label (``Origin.path``) is the run's: always, unless partitioned."""
+        return self.partition is None or self.partition.holds(label)
 
     def skip_rule(self, relative: str) -> str | None:
         """Why a file at this path under a given folder is not read (None: it is)."""

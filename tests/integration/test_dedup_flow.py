@@ -48,12 +48,14 @@ def by_name(es: Elasticsearch, alias: str) -> dict[str, dict]:
     return {Path(h["_source"]["origin"]["path"]).name: {**h["_source"], "_id": h["_id"]} for h in hits}
 
 
-@pytest.mark.parametrize("batch_size, memory", [(256, 4096), (2, 2), (2, 0)],
-                         ids=["all-in-memory", "evicted-to-the-index", "index-only"])
+@pytest.mark.parametrize("batch_size, memory, in_flight", [(256, 4096, None), (2, 2, None), (2, 0, None),
+                                                       (1, 2, 4)],
+                         ids=["all-in-memory", "evicted-to-the-index", "index-only", "four-batches-in-flight"])
 def test_near_duplicates_stories_and_copies(es: Elasticsearch, prefect_harness: None, alias_env: str,
-                                            corpus: Path, batch_size: int, memory: int) -> None:
-    """The same answers whether the earlier articles are still in the run's memory or only in the index."""
-    options = IngestOptions(workers=0, batch_size=batch_size, dedup_memory=memory)
+                                            corpus: Path, batch_size: int, memory: int, in_flight: int | None) -> None:
+    """The same answers whether the earlier articles are still in the run's memory or only in the index, and
+    whether one batch or several are being enriched while the earlier ones are written."""
+    options = IngestOptions(workers=0, batch_size=batch_size, dedup_memory=memory, batches_in_flight=in_flight)
     report = ingest(paths=[str(corpus)], options=options)
     assert (report.inputs, report.indexed, report.duplicate) == (8, 7, 1)
     docs = by_name(es, alias_env)
