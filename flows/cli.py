@@ -307,7 +307,7 @@ def ensure_home(home: Path) -> None:
         private_dir(home)
 
 
-EVALUATIONS = ("extraction", "dates", "language", "ner", "pubdates")
+EVALUATIONS = ("extraction", "dates", "language", "ner", "pubdates", "entity_facets")
 # Modules that add their own subcommands: each has add_commands(subparsers) and sets handler(args, settings).
 COMMAND_MODULES: tuple[str, ...] = ("flows.search.commands",)
 

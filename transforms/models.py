@@ -156,7 +156,13 @@ class Entity(Record):
     type: EntityType
     count: int = Field(ge=1)
     first_offset: int = Field(ge=0)
+    key: str = Field(description=(
+        "Normalised name (case, diacritics, hyphens, titles, articles folded): with the type, what a corpus-wide "
+        "registry groups on to give every document the same display name."))
     mentions: list[str] = Field(description="Distinct surface forms, in order of appearance.")
+    spans: list[Span] = Field(
+        description="Where each mention is in the body, in order: body[start:end] is its surface."
+    )
 
 
 class DateMention(Record):
@@ -185,5 +191,7 @@ class EnrichedArticle(SegmentedArticle):
     paragraph_languages: list[LanguageGuess]
     entities: list[Entity]
     entities_status: str = Field(description="'ok', or why no entities were extracted.")
+    entity_corrections: dict[str, int] = Field(default_factory=dict, description=(
+        "How many spans each type-correction rule changed or dropped (transforms/enrich/entities_types.py)."))
     date_mentions: list[DateMention]
     lineage: Lineage

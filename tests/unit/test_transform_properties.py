@@ -30,7 +30,7 @@ from transforms.enrich.dates import find_date_mentions
 from transforms.enrich.entities import canonicalise, entities_for, load_ner_model, recognise
 from transforms.enrich.entities_canon import refine_spans
 from transforms.enrich.entities_recognise import Mention
-from transforms.enrich.entities_spans import _Taken
+from transforms.enrich.entities_spans import Taken
 from transforms.enrich.language import detect_language
 from transforms.errors import RejectedArticle
 from transforms.models import CleanArticle, EnrichedArticle, Lineage, Origin, RawArticle, SegmentedArticle, encodable
@@ -227,7 +227,7 @@ def test_overlap_index_answers_as_a_scan_of_every_span(spans: list[tuple[int, in
     mentions = [Mention("", "PERSON", min(a, b), max(a, b)) for a, b in spans]
     start, end = min(probe), max(probe)
     expected = any(m.start < end and start < m.end for m in mentions)
-    assert _Taken.of(mentions).overlaps(start, end) == expected
+    assert Taken.of(mentions).overlaps(start, end) == expected
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from spacy.language import Language
 
 from transforms.enrich.dates import find_date_mentions
-from transforms.enrich.entities import COVERED_LANGUAGES, canonicalise, model_label, recognise
+from transforms.enrich.entities import COVERED_LANGUAGES, analyse, model_label, recognise
 from transforms.enrich.language import ARTICLE_QUICK_LOOK_FROM, detect_language, detect_paragraph_languages
 from transforms.errors import RejectedArticle
 from transforms.models import EnrichedArticle, Entity, LanguageGuess, Lineage, SegmentedArticle
@@ -23,24 +23,29 @@ def detect_languages(article: SegmentedArticle) -> tuple[LanguageGuess, list[Lan
     return language, detect_paragraph_languages(paragraphs, language)
 
 
+EntityResult = tuple[list[Entity], str, dict[str, int]]
+
+
 def entity_results(
     articles: Sequence[SegmentedArticle], languages: Sequence[LanguageGuess], nlp: Language
-) -> list[tuple[list[Entity], str]]:
-    """Only articles in a language the model covers go through NER; the others say why they have none."""
+) -> list[EntityResult]:
+    """Only articles in a language the model covers go through NER; the others say why they have none.
+    Each result carries the per-rule type-correction counts, which the run report sums."""
     covered = [i for i, lang in enumerate(languages) if lang.code in COVERED_LANGUAGES]
-    results: list[tuple[list[Entity], str]] = [
-        ([], f"skipped: language {lang.code} not covered by the model {model_label()}") for lang in languages
+    results: list[EntityResult] = [
+        ([], f"skipped: language {lang.code} not covered by the model {model_label()}", {}) for lang in languages
     ]
     texts = [articles[i].body for i in covered]
     for i, mentions in zip(covered, recognise(texts, nlp), strict=True):
-        results[i] = (canonicalise(mentions, articles[i].body), "ok")
+        found = analyse(mentions, articles[i].body)
+        results[i] = (found.entities, "ok", dict(found.corrections))
     return results
 
 
 def assemble(
     article: SegmentedArticle,
     languages: tuple[LanguageGuess, list[LanguageGuess]],
-    entities: tuple[list[Entity], str],
+    entities: EntityResult,
     lineage: Lineage,
 ) -> EnrichedArticle:
     mentions = find_date_mentions(article.body, article.published_at)
@@ -50,6 +55,7 @@ def assemble(
         paragraph_languages=languages[1],
         entities=entities[0],
         entities_status=entities[1],
+        entity_corrections=entities[2],
         date_mentions=mentions,
         lineage=lineage,
     )

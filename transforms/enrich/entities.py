@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from spacy.language import Language
 
-from transforms.enrich.entities_canon import LABEL_TO_TYPE, canonicalise, clean_mention
+from transforms.enrich.entities_canon import LABEL_TO_TYPE, analyse, canonicalise, clean_mention
 from transforms.enrich.entities_recognise import (
     MODEL_NAME,
     MODEL_PACKAGE,
@@ -51,6 +51,7 @@ __all__ = [
     "MODEL_PACKAGE",
     "MODEL_VERSION",
     "Mention",
+    "analyse",
     "canonicalise",
     "clean_mention",
     "entities_for",

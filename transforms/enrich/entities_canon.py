@@ -13,10 +13,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from transforms.enrich.entities_keys import display_name, entity_key
+from transforms.enrich.entities_links import link_acronyms
 from transforms.enrich.entities_recognise import Mention
+from transforms.enrich.entities_repeat import propagate
 from transforms.enrich.entities_spans import extend_given_names
 from transforms.enrich.entities_titles import is_title_word, strip_title_run
-from transforms.models import Entity, EntityType
+from transforms.enrich.entities_types import correct_types
+from transforms.models import Entity, EntityType, Span
 
 LABEL_TO_TYPE: dict[str, EntityType] = {
     "PERSON": "person",
@@ -30,8 +34,9 @@ LABEL_TO_TYPE: dict[str, EntityType] = {
     "WORK_OF_ART": "work",
     "LAW": "law",
 }
-# Types that take a dropped leading article: "the Pentagon" is Pentagon, but "The Hobbit" stays whole.
-_ARTICLE_TYPES = frozenset({"organization", "location"})
+# Types that take a dropped leading article: "the Pentagon" is Pentagon, "the Six Nations" Six Nations, but "The
+# Hobbit" stays whole.
+_ARTICLE_TYPES = frozenset({"organization", "location", "event", "group"})
 # Types a bare surname gets mislabelled with; a place name (Washington, Jordan) is left alone.
 _SURNAME_CONFUSIONS = frozenset({"organization", "group"})
 
@@ -51,15 +56,55 @@ class Cleaned:
     name: str
     type: EntityType
     start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleEntities:
+    """The entities of one article and how often each type-correction rule changed a span on the way."""
+
+    entities: list[Entity]
+    corrections: Counter[str]
 
 
 def canonicalise(mentions: Sequence[Mention], text: str) -> list[Entity]:
     """All mentions of one article folded into entities, most mentioned first."""
-    cleaned = [_as_cleaned(m) for m in refine_spans(mentions, text)]
+    return analyse(mentions, text).entities
+
+
+def analyse(mentions: Sequence[Mention], text: str) -> ArticleEntities:
+    """Every rule of the stage over one article's raw mentions: spans, types, repeats, then folding."""
+    refined, corrections = refine_article(mentions, text)
+    cleaned = [_as_cleaned(m) for m in refined]
     majority = _majority_types(cleaned)
-    roots = _link_person_names(cleaned, majority)
+    roots = link_acronyms(cleaned, majority, _link_person_names(cleaned, majority))
     linked = [_relink(c, roots, majority) for c in cleaned]
-    return _build_entities(linked, cleaned)
+    return ArticleEntities(_build_entities(linked, cleaned), corrections)
+
+
+TYPE_TO_LABEL: dict[EntityType, str] = {
+    "person": "PERSON", "organization": "ORG", "location": "GPE", "group": "NORP", "event": "EVENT",
+    "product": "PRODUCT", "work": "WORK_OF_ART", "law": "LAW",
+}  # fmt: skip
+
+
+def entity_mentions(mentions: Sequence[Mention], text: str) -> list[Mention]:
+    """Every span of every entity of the article with its entity's final type, in text order: what the
+    full pipeline says about each span, for scoring it against span-level gold annotations."""
+    found = [
+        Mention(text[s.start : s.end], TYPE_TO_LABEL[e.type], s.start, s.end)
+        for e in analyse(mentions, text).entities
+        for s in e.spans
+    ]
+    return sorted(found, key=lambda m: m.start)
+
+
+def refine_article(mentions: Sequence[Mention], text: str) -> tuple[list[Mention], Counter[str]]:
+    """The per-mention rules, the counted type corrections, then the unlabelled repeats of what is left."""
+    corrected, corrections = correct_types(refine_spans(mentions, text), text)
+    kept = [m for m in corrected if m.label in LABEL_TO_TYPE]
+    repeated = propagate(kept, text, frozenset(LABEL_TO_TYPE))
+    return [t for m in repeated if (t := trim_mention(m, text))], corrections
 
 
 def refine_spans(mentions: Sequence[Mention], text: str) -> list[Mention]:
@@ -94,7 +139,7 @@ def clean_mention(mention: Mention, text: str) -> Cleaned | None:
 
 
 def _as_cleaned(trimmed: Mention) -> Cleaned:
-    return Cleaned(" ".join(trimmed.text.split()), LABEL_TO_TYPE[trimmed.label], trimmed.start)
+    return Cleaned(" ".join(trimmed.text.split()), LABEL_TO_TYPE[trimmed.label], trimmed.start, trimmed.end)
 
 
 def _trim(start: int, surface: str) -> tuple[int, str]:
@@ -180,24 +225,30 @@ def _is_short_form(short: str, full: str, *, last_only: bool) -> bool:
 
 def _relink(c: Cleaned, roots: dict[str, str], majority: dict[str, EntityType]) -> Cleaned:
     root = roots[c.name]
-    if root == c.name:
-        return Cleaned(c.name, majority[c.name], c.start)
-    return Cleaned(root, "person", c.start)
+    return Cleaned(root, majority[root], c.start, c.end)
 
 
 def _build_entities(linked: Sequence[Cleaned], surfaces: Sequence[Cleaned]) -> list[Entity]:
-    groups: dict[str, list[int]] = {}
+    """One entity per (type, key): "Kim Jong-un" and "Kim Jong Un" in one article are one entity, shown
+    under the display name its full forms' counts choose."""
+    groups: dict[tuple[EntityType, str], list[int]] = {}
     for index, c in enumerate(linked):
-        groups.setdefault(c.name, []).append(index)
-    entities = [_entity(name, [linked[i] for i in idx], [surfaces[i] for i in idx]) for name, idx in groups.items()]
+        groups.setdefault((c.type, entity_key(c.name, c.type)), []).append(index)
+    entities = []
+    for idx in groups.values():
+        name = display_name(Counter(linked[i].name for i in idx))
+        entities.append(_entity(name, [linked[i] for i in idx], [surfaces[i] for i in idx]))
     return sorted(entities, key=lambda e: (-e.count, e.first_offset))
 
 
 def _entity(name: str, linked: Sequence[Cleaned], surfaces: Sequence[Cleaned]) -> Entity:
+    ordered = sorted(surfaces, key=lambda c: c.start)
     return Entity(
         name=name,
+        key=entity_key(name, linked[0].type),
         type=linked[0].type,
         count=len(linked),
-        first_offset=min(c.start for c in surfaces),
-        mentions=list(dict.fromkeys(c.name for c in surfaces)),
+        first_offset=ordered[0].start,
+        mentions=list(dict.fromkeys(c.name for c in ordered)),
+        spans=[Span(start=c.start, end=c.end) for c in ordered],
     )

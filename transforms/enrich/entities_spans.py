@@ -24,7 +24,7 @@ _LOOKBEHIND = 60
 
 
 @dataclass(frozen=True, slots=True)
-class _Taken:
+class Taken:
     """The spans of all mentions, sorted by start, with the furthest end reached so far: an overlap test in
     O(log n), where testing every span made a text of many names quadratic."""
 
@@ -32,7 +32,7 @@ class _Taken:
     reach: list[int]
 
     @classmethod
-    def of(cls, mentions: Sequence[Mention]) -> _Taken:
+    def of(cls, mentions: Sequence[Mention]) -> Taken:
         spans = sorted((m.start, m.end) for m in mentions)
         return cls([s for s, _ in spans], list(itertools.accumulate((e for _, e in spans), max)))
 
@@ -42,12 +42,13 @@ class _Taken:
 
 
 def extend_given_names(mentions: Sequence[Mention], text: str) -> list[Mention]:
-    """Person mentions grown leftwards over one given name the model left out."""
-    taken = _Taken.of(mentions)
-    return [_extend(m, text, taken) if m.label == "PERSON" else m for m in mentions]
+    """One-word person mentions grown leftwards over one given name the model left out; a name the model
+    found with two words already has its given name ("Liberal Democrat Charles Kennedy" stays Charles Kennedy)."""
+    taken = Taken.of(mentions)
+    return [_extend(m, text, taken) if m.label == "PERSON" and " " not in m.text.strip() else m for m in mentions]
 
 
-def _extend(mention: Mention, text: str, taken: _Taken) -> Mention:
+def _extend(mention: Mention, text: str, taken: Taken) -> Mention:
     before = text[max(0, mention.start - _LOOKBEHIND) : mention.start]
     match = _GIVEN_NAME.search(before)
     if match is None or is_title_word(match.group(1)):

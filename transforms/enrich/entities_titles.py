@@ -25,7 +25,9 @@ _TITLES = frozenset(
      "archbishop", "professor", "leader", "journalist", "reporter", "columnist", "correspondent", "coach",
      "manager", "attorney", "envoy", "director", "chief", "officer", "economist", "analyst", "emperor",
      "empress", "tsar", "czar", "shah", "ayatollah", "sheik", "duke", "duchess", "earl", "baron",
-     "marshal", "brigadier", "inspector", "superintendent", "detective", "chairperson"}
+     "marshal", "brigadier", "inspector", "superintendent", "detective", "chairperson", "rapper", "singer",
+     "actor", "actress", "striker", "midfielder", "defender", "winger", "goalkeeper", "skipper", "comedian",
+     "presenter", "novelist"}
 )  # fmt: skip
 # Titles that are ordinary adjectives or verbs in lower case ("a major company", "judge the risk").
 _CAPITALISED_ONLY = frozenset(
