@@ -46,6 +46,11 @@ def transient(exc: Exception) -> bool:
 
 
 def unavailable(index: str, cause: object) -> StoreUnavailable:
+    if cause == "ConnectionError":  # no node answered at all: that is the cluster, not this index
+        return StoreUnavailable(
+            f"Elasticsearch became unreachable during the run (writing to {index}, through {len(RETRY_DELAYS)} "
+            f"retries over {sum(RETRY_DELAYS):.0f} s). Documents written so far are kept; run the same command "
+            f"again to finish (inputs already indexed are skipped as unchanged).")
     return StoreUnavailable(
         f"The dead-letter index {index} is unavailable ({cause}) and stayed so through {len(RETRY_DELAYS)} retries "
         f"over {sum(RETRY_DELAYS):.0f} s. Documents written so far are kept; check `GET _cluster/health/{index}` and "

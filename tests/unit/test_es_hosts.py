@@ -93,3 +93,14 @@ def test_templates_compare_as_elasticsearch_returns_them() -> None:
     changed = template_for("articles", index_settings={"number_of_replicas": 2})
     assert template_changes(changed, installed) == ["index.number_of_replicas 0 → 2"]
     assert template_changes(wanted, None) == ["new"]
+
+
+def test_a_dead_letter_store_without_any_node_says_elasticsearch_is_unreachable() -> None:
+    """A node killed mid-run is first felt by whatever writes next; when that is the dead-letter store the user
+    must still read that Elasticsearch went away (and that a re-run finishes), not that one index is unhealthy."""
+    from flows.index.deadletters import unavailable
+
+    gone = str(unavailable("news-deadletter", "ConnectionError"))
+    assert "unreachable" in gone and "run the same command again" in gone
+    red = str(unavailable("news-deadletter", "503 no_shard_available_action_exception"))
+    assert "unreachable" not in red and "NEWSINDEX_REPLICAS" in red
