@@ -18,6 +18,9 @@ from pydantic_settings import SettingsError
 
 from flows.settings import Settings, default_home
 
+# transforms.models.EntityType, spelled out: the CLI starts without importing the models (a test keeps them equal)
+ENTITY_TYPES = ("person", "organization", "location", "group", "event", "product", "work", "law")
+
 Handler = Callable[[argparse.Namespace, Settings], int]
 
 
@@ -88,10 +91,12 @@ def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
     from flows.es.scripts import setup_message, store_templates
     from flows.es.setup import setup
     from flows.index.deadletters import ensure_store
+    from flows.index.entity_registry import ensure_registry
 
     client = connect_checked(settings)
     report = setup(client, settings.index, index_settings=settings.index_settings)
-    changed = report.created + ensure_store(client, settings.index, settings.index_settings)
+    changed = (report.created + ensure_store(client, settings.index, settings.index_settings)
+               + ensure_registry(client, settings.index, settings.index_settings))
     done = f"created or changed {', '.join(changed)}" if changed else "already set up"
     print(f"alias {report.alias} → {report.index} (template {report.template}): {done}; "
           f"{setup_message(store_templates(client))}")
@@ -186,6 +191,30 @@ def cmd_deadletters(args: argparse.Namespace, settings: Settings) -> int:
                   f"\trun {letter.run_id or '-'}\t{when}")
     if not args.json:
         print(f"{len(letters)} dead letter(s) in {settings.deadletter_index}", file=sys.stderr)
+    return 0
+
+
+def cmd_entities(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.es.client import connect_checked
+    from flows.index.entity_registry import registry_entries, registry_index
+
+    client = connect_checked(settings)
+    if not client.indices.exists(index=registry_index(settings.index)):
+        print(f"no entity registry yet ({registry_index(settings.index)}): run `newsindex run PATH...`",
+              file=sys.stderr)
+        return 0
+    client.indices.refresh(index=registry_index(settings.index))
+    entries = registry_entries(client, settings.index, args.type)
+    shown = entries[: args.limit] if args.limit > 0 else entries
+    for entry in shown:
+        if args.json:
+            print(entry.model_dump_json())
+            continue
+        forms = ", ".join(f"{form} ({n})" for form, n in sorted(entry.forms.items(), key=lambda kv: -kv[1]))
+        merged = f"\t→ merged into {entry.merged_into}" if entry.merged_into else ""
+        print(f"{entry.type}\t{entry.name}\t{entry.articles}\t{forms}{merged}")
+    if not args.json:
+        print(f"{len(shown)} of {len(entries)} entities in {registry_index(settings.index)}", file=sys.stderr)
     return 0
 
 
@@ -408,6 +437,12 @@ def build_parser() -> argparse.ArgumentParser:
     letters = sub.add_parser("deadletters", help="list inputs that could not be indexed, with the reason")
     letters.add_argument("--json", action="store_true", help="one JSON object per dead letter")
     letters.set_defaults(handler=cmd_deadletters)
+
+    registry = sub.add_parser("entities", help="the entity registry: the name each entity is shown under, and why")
+    registry.add_argument("--type", choices=ENTITY_TYPES, help="only entities of this type")
+    registry.add_argument("--limit", type=int, default=30, help="how many, most articles first (0: all)")
+    registry.add_argument("--json", action="store_true", help="one JSON object per entity")
+    registry.set_defaults(handler=cmd_entities)
 
     for module_name in COMMAND_MODULES:
         import importlib

@@ -52,7 +52,7 @@ def drop_alias_family(es: Elasticsearch, alias: str) -> None:
     names = list(es.indices.get(index=f"{alias}-*", expand_wildcards="all").keys())
     if names:
         es.indices.delete(index=names)
-    for template in (alias, f"{alias}-deadletter"):
+    for template in (alias, f"{alias}-deadletter", f"{alias}-entities"):
         es.options(ignore_status=404).indices.delete_index_template(name=template)
 
 

@@ -39,6 +39,18 @@ def template_for(alias: str, name: str = "articles",
     return with_index_settings(template, index_settings or {})
 
 
+def ensure_companion(client: Elasticsearch, alias: str, name: str, index: str,
+                     index_settings: Mapping[str, object] | None = None) -> list[str]:
+    """A one-index store beside the articles (dead letters, the entity registry): its template (with the
+    environment's index settings, so it survives what the articles survive) and the index; returns what changed."""
+    changes = [f"template {index} {change}" for change in
+               put_if_changed(client, index, template_for(alias, name, index_settings))]
+    if not client.indices.exists(index=index):
+        client.options(ignore_status=400).indices.create(index=index)
+        return [*changes, f"index {index}"]
+    return changes + apply_to_index(client, index, index_settings or {})
+
+
 def versioned_name(alias: str, version: int) -> str:
     return f"{alias}-v{version}"
 

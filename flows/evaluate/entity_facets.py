@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from transforms.enrich.entities_canon import analyse
 from transforms.enrich.entities_keys import entity_key
@@ -190,7 +191,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=80, help="facet values checked against the type list")
     parser.add_argument("--split-top", type=int, default=200, help="facet values searched for split pairs")
     parser.add_argument("--n-process", type=int, default=1, help="spaCy worker processes")
+    parser.add_argument("--index", metavar="ALIAS", help=(
+        "score the facets an index shows instead (e.g. after `NEWSINDEX_INDEX=bbc newsindex run CORPUS`): what "
+        "Kibana and search see, with the entity registry's names"))
     args = parser.parse_args(argv)
+    if args.index:
+        return score_index(args.index, args.top, args.split_top)
     if not args.corpus.is_dir():
         print(f"error: {args.corpus} is not a folder", file=sys.stderr)
         return 2
@@ -210,6 +216,26 @@ def main(argv: list[str] | None = None) -> int:
     summary = {"articles": len(bodies), "top": args.top, "split_top": args.split_top,
                "corrections": dict(outcome.corrections), **scores}  # fmt: skip
     print(json.dumps(summary, ensure_ascii=False))
+    return 0
+
+
+def index_facets(alias: str, size: int) -> Facets:
+    """The facets as a terms aggregation over the index returns them: documents per value."""
+    from flows.es.client import connect_checked
+    from flows.settings import Settings
+
+    client = connect_checked(Settings())
+    aggs: dict[str, Any] = {etype: {"terms": {"field": f"entities.{etype}", "size": size}} for etype in FACETS}
+    response = client.search(index=alias, size=0, aggs=aggs)["aggregations"]
+    return {etype: Counter({b["key"]: b["doc_count"] for b in response[etype]["buckets"]}) for etype in FACETS}
+
+
+def score_index(alias: str, top: int, split_top: int) -> int:
+    report = score(index_facets(alias, max(top, split_top)), read_type_list(), top, split_top)
+    print(f"entity facets of the index {alias}: top {top} checked, splits in top {split_top}")
+    print(render("index", report))
+    print(json.dumps({"index": alias, "top": top, "split_top": split_top,
+                      "scores": {t: r.as_json() for t, r in report.items()}}, ensure_ascii=False))
     return 0
 
 

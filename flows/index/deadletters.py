@@ -21,8 +21,7 @@ from elasticsearch import ApiError, ConnectionTimeout, Elasticsearch
 from elasticsearch import ConnectionError as EsConnectionError
 from elasticsearch.helpers import scan
 
-from flows.es.setup import template_for
-from flows.es.templates import apply_to_index, put_if_changed
+from flows.es.setup import ensure_companion
 from flows.index.bulk import BulkLimits, bulk_load
 from transforms.errors import Failure
 from transforms.models import Origin
@@ -100,15 +99,8 @@ def deadletter_id(origin: Origin | str) -> str:
 
 
 def ensure_store(client: Elasticsearch, alias: str, index_settings: Mapping[str, object] | None = None) -> list[str]:
-    """The template (with the environment's index settings: the same replicas as the articles, so the store
-    survives what they survive) and the index; returns what changed."""
-    index = deadletter_index(alias)
-    changes = [f"template {index} {change}" for change in
-               put_if_changed(client, index, template_for(alias, "deadletter", index_settings))]
-    if not client.indices.exists(index=index):
-        client.options(ignore_status=400).indices.create(index=index)
-        return [*changes, f"index {index}"]
-    return changes + apply_to_index(client, index, index_settings or {})
+    """The template (the same replicas as the articles) and the index; returns what changed."""
+    return ensure_companion(client, alias, "deadletter", deadletter_index(alias), index_settings)
 
 
 def record_actions(letters: Iterable[Failure], alias: str, run_id: str) -> Iterator[dict[str, Any]]:

@@ -7,22 +7,29 @@ from datetime import UTC, datetime
 from datetime import date as date_type
 from typing import Any
 
-from transforms.models import EnrichedArticle
+from transforms.models import EnrichedArticle, Entity
 
 # The shape of the document built here: bump it in review when a field is added, removed or computed otherwise, so
 # that documents built the old way are built again (``flows/version.py``).
-DOCUMENT_VERSION = 3  # 2: notes; 3: date, date_source, first_seen_at, mentioned_dates_in_range
+DOCUMENT_VERSION = 4  # 2: notes; 3: date, date_source, first_seen_at, mentioned_dates_in_range; 4: entity_keys
 
 # Bodies in these languages also go to a field analysed for that language (English is the body's own analysis).
 LANGUAGE_FIELDS = frozenset({"de", "fr", "es", "it", "nl", "pt", "ru"})
 EARLIEST_MENTION = date_type(1900, 1, 1)
 
 
-def entities_by_type(article: EnrichedArticle) -> dict[str, list[str]]:
+def entities_by_type(entities: list[Entity]) -> dict[str, list[str]]:
     grouped: dict[str, list[str]] = defaultdict(list)
-    for entity in article.entities:
+    for entity in entities:
         grouped[entity.type].append(entity.name)
     return dict(grouped)
+
+
+def entity_fields(entities: list[Entity]) -> dict[str, Any]:
+    """Every field built from the entities: the registry's renames rewrite exactly these."""
+    return {"entities": entities_by_type(entities), "entity_names": [e.name for e in entities],
+            "entity_keys": sorted({f"{e.type}|{e.key}" for e in entities}),
+            "entity_details": [e.model_dump() for e in entities]}
 
 
 def date_fields(article: EnrichedArticle, article_date: datetime) -> dict[str, Any]:
@@ -78,10 +85,8 @@ def to_document(article: EnrichedArticle, doc_id: str, ingested_at: datetime | N
         "ingested_at": ingested_at.isoformat(),
         "first_seen_at": first_seen_at.isoformat(),
         **dated(article, first_seen_at),
-        "entities": entities_by_type(article),
-        "entity_names": [e.name for e in article.entities],
+        **entity_fields(article.entities),
         "entities_status": article.entities_status,
-        "entity_details": [e.model_dump() for e in article.entities],
         **date_fields(article, article_date),
         "passages": passages(article),
         "paragraphs": [[p.start, p.end] for p in article.paragraphs],

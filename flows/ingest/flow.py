@@ -24,6 +24,7 @@ from flows.dedup.recent import DEFAULT_CAPACITY, RecentArticles
 from flows.es.client import connect_checked
 from flows.es.setup import setup
 from flows.index import deadletters
+from flows.index.entity_registry import ensure_registry
 from flows.ingest import lifecycle
 from flows.ingest.budget import ErrorBudget
 from flows.ingest.pipeline import Pipeline
@@ -155,6 +156,7 @@ def ingest(paths: list[str], options: IngestOptions | None = None) -> RunReport:
     client = connect_checked(settings)  # fails fast, before anything is recorded as done
     setup(client, alias, upgrade=not options.rebuild, index_settings=settings.index_settings)
     deadletters.ensure_store(client, alias, settings.index_settings)
+    ensure_registry(client, alias, settings.index_settings)
     target = lifecycle.start_rebuild(client, alias) if options.rebuild else alias
     roots = [str(source_path(p).resolve()) for p in paths]
     rules = options.input_rules(roots)

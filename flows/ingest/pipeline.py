@@ -168,6 +168,7 @@ class Pipeline:
         writes = future.result()
         self.report.add_seconds(writes.seconds)
         self.report.withdrawn += writes.withdrawn
+        self.report.add_entities(writes.entities)
         self.orphans.update(writes.orphans)
         for doc_id in writes.deleted:
             self.orphans.update(self.memory.forget(doc_id))

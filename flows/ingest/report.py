@@ -64,6 +64,10 @@ class RunReport(BaseModel):
     batches_in_flight: int = Field(default=0, description="Batches being enriched at once (most), sized by slots.")
     refused_workers: list[str] = Field(default_factory=list, description=(
         "Dask workers sent no work because their code or model versions differ from the flow's, and why."))
+    entities: dict[str, int] = Field(default_factory=dict, description=(
+        "Entity spans each type-correction rule changed (``corrected <rule>``), articles in a language without a "
+        "model, short forms linked to a full name the corpus knows, and the registry's renames (entities whose "
+        "display name changed or that merged into a full name) with the older documents updated for them."))
     workers_replaced: int = Field(default=0, description="Worker processes replaced after a timeout or a crash.")
     failure: str | None = Field(default=None, description="Why the run stopped early; the counts say how far it got.")
 
@@ -77,6 +81,10 @@ class RunReport(BaseModel):
     def accounted(self) -> bool:
         settled = self.indexed + self.unchanged + self.duplicate + self.dead_lettered + self.skipped_by_filters
         return settled == self.inputs
+
+    def add_entities(self, counts: Mapping[str, int]) -> None:
+        for name, n in counts.items():
+            self.entities[name] = self.entities.get(name, 0) + n
 
     def add_seconds(self, seconds: Mapping[str, float]) -> None:
         for stage, value in seconds.items():
@@ -99,6 +107,9 @@ class RunReport(BaseModel):
         if self.workers_replaced:
             rows.append(("workers replaced", str(self.workers_replaced)))
         rows += [("worker refused", refusal) for refusal in self.refused_workers]
+        if self.entities:
+            rows.append(("entities", ""))
+            rows += [(f"  {name}", str(n)) for name, n in sorted(self.entities.items())]
         if self.missing_sources:
             rows.append(("sources gone", f"{len(self.missing_sources)} (pruned {self.pruned})"))
         rows += self.seconds_rows()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,6 +21,7 @@ from flows.dedup.near import near_duplicate_updates
 from flows.dedup.recent import RecentArticles
 from flows.index import deadletters
 from flows.index.bulk import bulk_load
+from flows.index.entity_registry import name_batch, rename_documents
 from flows.ingest.classify import Decision, RunMemory, classify, ids_by_labels, known_inputs
 from flows.ingest.dedup_step import DedupFields, dedup_batch
 from flows.ingest.writes import index_actions
@@ -61,6 +63,7 @@ class BatchWrites:
     deleted: set[str] = field(default_factory=set)
     orphans: list[str] = field(default_factory=list)  # inputs recorded as copies of a deleted document
     seconds: dict[str, float] = field(default_factory=dict)
+    entities: dict[str, int] = field(default_factory=dict)  # registry and type-correction counts of the batch
 
 
 @task(cache_policy=NO_CACHE)
@@ -106,6 +109,11 @@ def index_batch(client: Elasticsearch, index: str, alias: str, decisions: list[D
     started = time.perf_counter()
     result.failures += dedup.failed
     signed = [d for d in decisions if d.verdict != "enrich" or d.doc_id in dedup.fields]
+    writing = {d.article.origin.label() for d in signed if d.verdict == "enrich"}
+    named = name_batch(client, alias, {label: article for label, article in done.items() if label in writing})
+    done.update(named.articles)
+    result.seconds["entities"] = time.perf_counter() - started
+    started = time.perf_counter()
     origin_of = {d.doc_id: d.article.origin.label() for d in decisions if d.verdict == "enrich"}
     extra = {doc_id: {**fields, "source_hash": source_hashes.get(origin_of[doc_id])}
              for doc_id, fields in dedup.fields.items()}
@@ -134,10 +142,24 @@ def index_batch(client: Elasticsearch, index: str, alias: str, decisions: list[D
     for item in bulk_load(client, links):
         if not item.ok:
             raise RuntimeError(f"could not link near-duplicates: {item.error}")
+    result.entities = entity_counts(done.values(), named.linked, rename_documents(client, index, named.renames),
+                                    len(named.renames))
     write_letters(client, alias, result.failures, [d.article.origin.label() for d in decisions] + known, run_id,
                   clear_letters)
     result.seconds["index"] = time.perf_counter() - started
     return result
+
+
+def entity_counts(articles: Iterable[EnrichedArticle], linked: int, renamed_documents: int,
+                  renamed_entities: int) -> dict[str, int]:
+    """The batch's entity counts for the report: type corrections per rule, and what the registry did."""
+    counts: Counter[str] = Counter()
+    for article in articles:
+        counts.update({f"corrected {rule}": n for rule, n in article.entity_corrections.items()})
+        counts["unsupported_language"] += article.entities_status == "unsupported_language"
+    counts.update({"linked to a corpus full name": linked, "registry renames": renamed_entities,
+                   "documents renamed": renamed_documents})
+    return {name: n for name, n in counts.items() if n}
 
 
 def recorded_copies(client: Elasticsearch, index: str, ids: Sequence[str]) -> dict[str, list[str]]:

@@ -51,10 +51,11 @@ def test_every_mapped_field_has_a_description_or_is_structural() -> None:
                 missing.append(prefix + name)
         return missing
 
-    template = load_template()
-    assert template["template"]["mappings"]["dynamic"] == "strict"
-    assert isinstance(template["_meta"]["version"], int)
-    assert walk(template["template"]["mappings"]["properties"]) == []
+    for name in ("articles", "deadletter", "entities"):
+        template = load_template(name)
+        assert template["template"]["mappings"]["dynamic"] == "strict"
+        assert isinstance(template["_meta"]["version"], int)
+        assert walk(template["template"]["mappings"]["properties"]) == [], name
 
 
 def test_template_pattern_follows_the_alias() -> None:

@@ -10,7 +10,7 @@ candidate that dominates: never to one of two equally likely Browns.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Protocol
 
 from transforms.models import Entity, EntityType, Span
@@ -61,9 +61,17 @@ def link_known(entities: Iterable[Entity], known: Mapping[tuple[EntityType, str]
     (and merged with the article's own entity of that name, if any). ``known`` maps (type, full name)
     to how often it was seen, e.g. in the story or the corpus; a short form is a person's surname or
     trailing run of names ("Blair", "W Bush"), or an acronym of an organisation or place."""
+    return linker(known)(entities)
+
+
+def linker(known: Mapping[tuple[EntityType, str], int]) -> Callable[[Iterable[Entity]], list[Entity]]:
+    """``link_known`` with the full names indexed once, for linking many articles against one ``known``."""
     index = _index_known(known)
-    renamed = [_renamed(e, index, known) for e in entities]
-    return _merge(renamed)
+
+    def link(entities: Iterable[Entity]) -> list[Entity]:
+        return _merge([_renamed(e, index, known) for e in entities])
+
+    return link
 
 
 def _index_known(known: Mapping[tuple[EntityType, str], int]) -> dict[tuple[EntityType, str], list[str]]:
@@ -125,6 +133,11 @@ def _key(name: str, etype: EntityType) -> str:
     return entity_key(name, etype)
 
 
+def merge_entities(entities: Sequence[Entity]) -> list[Entity]:
+    """Entities of one (type, key) folded into one: after a rename or a link, an article shows each once."""
+    return _merge(entities)
+
+
 def _merge(entities: Sequence[Entity]) -> list[Entity]:
     groups: dict[tuple[str, str], list[Entity]] = {}
     for e in entities:
@@ -143,4 +156,5 @@ def _merged(group: Sequence[Entity]) -> Entity:
     })  # fmt: skip
 
 
-__all__ = ["DOMINANCE", "acronym_of", "corpus_types", "initials", "link_acronyms", "link_known", "retype_known"]
+__all__ = ["DOMINANCE", "acronym_of", "corpus_types", "initials", "link_acronyms", "link_known", "linker",
+           "merge_entities", "retype_known"]
