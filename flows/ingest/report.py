@@ -42,6 +42,9 @@ class RunReport(BaseModel):
     duplicate: int = 0
     skipped_by_filters: int = Field(default=0, description=(
         "Files of the input folders the input rules left out (README*, *.md… or --include/--exclude): not read."))
+    entities_unsupported_language: int = Field(default=0, description=(
+        "Of the indexed inputs, those written without entities because no NER model covers their language "
+        "(entities_status 'unsupported_language'): as many as the run's documents with that status."))
     dead_letter_reasons: dict[str, int] = Field(default_factory=dict)
     dead_letter_examples: list[DeadLetterExample] = Field(default_factory=list, description=(
         f"The first {DEAD_LETTER_EXAMPLES} inputs that ended dead-lettered; `newsindex deadletters` lists all."))
@@ -65,9 +68,9 @@ class RunReport(BaseModel):
     refused_workers: list[str] = Field(default_factory=list, description=(
         "Dask workers sent no work because their code or model versions differ from the flow's, and why."))
     entities: dict[str, int] = Field(default_factory=dict, description=(
-        "Entity spans each type-correction rule changed (``corrected <rule>``), articles in a language without a "
-        "model, short forms linked to a full name the corpus knows, and the registry's renames (entities whose "
-        "display name changed or that merged into a full name) with the older documents updated for them."))
+        "Entity spans each type-correction rule changed (``corrected <rule>``), short forms linked to a full name "
+        "the corpus knows, and the registry's renames (entities whose display name changed or that merged into a "
+        "full name) with the older documents updated for them."))
     workers_replaced: int = Field(default=0, description="Worker processes replaced after a timeout or a crash.")
     failure: str | None = Field(default=None, description="Why the run stopped early; the counts say how far it got.")
 
@@ -91,8 +94,11 @@ class RunReport(BaseModel):
             self.stage_seconds[stage] = round(self.stage_seconds.get(stage, 0.0) + value, 3)
 
     def rows(self) -> list[tuple[str, str]]:
-        rows = [("inputs", str(self.inputs)), ("indexed", str(self.indexed)), ("unchanged", str(self.unchanged)),
-                ("duplicate", str(self.duplicate)), ("dead-lettered", str(self.dead_lettered))]
+        rows = [("inputs", str(self.inputs)), ("indexed", str(self.indexed))]
+        if self.entities_unsupported_language:
+            rows.append(("  no entities: unsupported language", str(self.entities_unsupported_language)))
+        rows += [("unchanged", str(self.unchanged)), ("duplicate", str(self.duplicate)),
+                 ("dead-lettered", str(self.dead_lettered))]
         rows += [(f"  {reason}", str(n)) for reason, n in sorted(self.dead_letter_reasons.items())]
         rows.append(("skipped by filters", str(self.skipped_by_filters)))
         rows.append(("all accounted for", "yes" if self.accounted else "NO"))
@@ -160,11 +166,13 @@ def write_report(report: RunReport, path: str) -> None:
 
 
 class Ledger:
-    """One status per input read; the report's counts are the sums of the statuses."""
+    """One status per input read; the report's counts are the sums of the statuses. An indexed input may carry a
+    note (its document has no entities: unsupported language), counted while its status is ``indexed``."""
 
     def __init__(self, report: RunReport) -> None:
         self.report = report
         self.status: dict[str, str] = {}
+        self.unsupported_language: set[str] = set()
 
     def read(self, labels: Iterable[str]) -> None:
         for label in labels:
@@ -172,12 +180,24 @@ class Ledger:
                 self.status[label] = ""
                 self.report.inputs += 1
 
-    def settle(self, label: str, outcome: Status | Failure) -> None:
+    def settle(self, label: str, outcome: Status | Failure, *, unsupported_language: bool = False) -> None:
+        """``unsupported_language``: with ``indexed``, the document written has no entities for that reason."""
         self.count(self.status.get(label, ""), -1)
+        self.count_unsupported(label, -1)
         status = f"dead:{outcome.key()}" if isinstance(outcome, Failure) else outcome
         self.status[label] = status
+        if status == "indexed":
+            if unsupported_language:
+                self.unsupported_language.add(label)
+            else:
+                self.unsupported_language.discard(label)
         self.count(status, +1)
+        self.count_unsupported(label, +1)
         self.note_example(label, outcome)
+
+    def count_unsupported(self, label: str, step: int) -> None:
+        if self.status.get(label) == "indexed" and label in self.unsupported_language:
+            self.report.entities_unsupported_language += step
 
     def note_example(self, label: str, outcome: Status | Failure) -> None:
         """Keeps the first few dead letters of the run, and drops one whose input went through after all."""

@@ -152,11 +152,11 @@ def index_batch(client: Elasticsearch, index: str, alias: str, decisions: list[D
 
 def entity_counts(articles: Iterable[EnrichedArticle], linked: int, renamed_documents: int,
                   renamed_entities: int) -> dict[str, int]:
-    """The batch's entity counts for the report: type corrections per rule, and what the registry did."""
+    """The batch's entity counts for the report: type corrections per rule, and what the registry did (articles
+    without a model for their language are counted by the ledger, as they settle)."""
     counts: Counter[str] = Counter()
     for article in articles:
         counts.update({f"corrected {rule}": n for rule, n in article.entity_corrections.items()})
-        counts["unsupported_language"] += article.entities_status == "unsupported_language"
     counts.update({"linked to a corpus full name": linked, "registry renames": renamed_entities,
                    "documents renamed": renamed_documents})
     return {name: n for name, n in counts.items() if n}

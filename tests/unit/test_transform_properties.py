@@ -27,7 +27,7 @@ from transforms.dedup.stories import build_candidate, content_words, parse_story
 from transforms.enrich import entities_canon
 from transforms.enrich.article import detect_languages, enrich_batch
 from transforms.enrich.dates import find_date_mentions
-from transforms.enrich.entities import canonicalise, entities_for, load_ner_model, recognise
+from transforms.enrich.entities import canonicalise, entities_for, load_ner_model, ner_models, recognise
 from transforms.enrich.entities_canon import refine_spans
 from transforms.enrich.entities_recognise import Mention
 from transforms.enrich.entities_spans import Taken
@@ -241,20 +241,20 @@ def test_entities_of_any_text_point_into_it(nlp: Language, text: str) -> None:
     text = encodable(text)
     for mention in next(recognise([text], nlp)):
         assert text[mention.start : mention.end] == mention.text
-    entities, status = entities_for(text, "en", nlp)
+    entities, status = entities_for(text, "en", ner_models())
     assert status == "ok"
     assert_entities(text, list(entities))
 
 
 @MODEL
 @given(raw=raw_articles())
-def test_enrich_gives_an_enriched_article_or_a_reason(nlp: Language, raw: RawArticle) -> None:
+def test_enrich_gives_an_enriched_article_or_a_reason(raw: RawArticle) -> None:
     try:
         segmented = segment(clean_article(raw))
     except RejectedArticle:
         return
     lineage = Lineage(pipeline_version="test", models={})
-    [result] = list(enrich_batch([segmented], nlp, lineage))
+    [result] = list(enrich_batch([segmented], ner_models(), lineage))
     # enrich_batch dead-letters an exception as "enrich_error" so that the run goes on: here that is a bug.
     assert isinstance(result, EnrichedArticle), result
     assert_segmented(result)

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from spacy.language import Language
-
 from transforms.enrich.dates import find_date_mentions
-from transforms.enrich.entities import COVERED_LANGUAGES, analyse, model_label, recognise
+from transforms.enrich.entities import UNSUPPORTED_LANGUAGE, NerModels, analyse_texts
 from transforms.enrich.language import ARTICLE_QUICK_LOOK_FROM, detect_language, detect_paragraph_languages
 from transforms.errors import RejectedArticle
 from transforms.models import EnrichedArticle, Entity, LanguageGuess, Lineage, SegmentedArticle
@@ -27,18 +25,24 @@ EntityResult = tuple[list[Entity], str, dict[str, int]]
 
 
 def entity_results(
-    articles: Sequence[SegmentedArticle], languages: Sequence[LanguageGuess], nlp: Language
+    articles: Sequence[SegmentedArticle], languages: Sequence[LanguageGuess], models: NerModels
 ) -> list[EntityResult]:
-    """Only articles in a language the model covers go through NER; the others say why they have none.
-    Each result carries the per-rule type-correction counts, which the run report sums."""
-    covered = [i for i, lang in enumerate(languages) if lang.code in COVERED_LANGUAGES]
-    results: list[EntityResult] = [
-        ([], f"skipped: language {lang.code} not covered by the model {model_label()}", {}) for lang in languages
-    ]
-    texts = [articles[i].body for i in covered]
-    for i, mentions in zip(covered, recognise(texts, nlp), strict=True):
-        found = analyse(mentions, articles[i].body)
-        results[i] = (found.entities, "ok", dict(found.corrections))
+    """Articles go through the model of their language, one ``nlp.pipe`` per language of the batch, and come back
+    in input order; an article in a language no model covers is ``unsupported_language``, and no model is
+    loaded for a language the batch does not have. Each result carries the per-rule type-correction counts."""
+    results: list[EntityResult] = [([], UNSUPPORTED_LANGUAGE, {}) for _ in languages]
+    by_language: dict[str, list[int]] = {}
+    for i, lang in enumerate(languages):
+        spec = models.language(lang.code)
+        if spec is not None:
+            by_language.setdefault(spec.code, []).append(i)
+    for code, indices in by_language.items():
+        spec, nlp = models.language(code), models.for_language(code)
+        if spec is None or nlp is None:  # not so: every code of by_language is covered
+            continue
+        texts = [articles[i].body for i in indices]
+        for i, found in zip(indices, analyse_texts(texts, spec, nlp), strict=True):
+            results[i] = (found.entities, "ok", dict(found.corrections))
     return results
 
 
@@ -62,16 +66,16 @@ def assemble(
 
 
 def enrich_batch(
-    articles: Sequence[SegmentedArticle], nlp: Language, lineage: Lineage
+    articles: Sequence[SegmentedArticle], models: NerModels, lineage: Lineage
 ) -> Iterator[EnrichedArticle | RejectedArticle]:
     """One result per input, in order: the enriched article or the reason it was rejected."""
     try:
         languages = [detect_languages(a) for a in articles]
-        entities = entity_results(articles, [lang for lang, _ in languages], nlp)
+        entities = entity_results(articles, [lang for lang, _ in languages], models)
     except Exception:
         if len(articles) > 1:  # find the one article that breaks the batch
             for article in articles:
-                yield from enrich_batch([article], nlp, lineage)
+                yield from enrich_batch([article], models, lineage)
             return
         raise
     for article, language, found in zip(articles, languages, entities, strict=True):

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from transforms.enrich.entities_keys import display_name, entity_key
+from transforms.enrich.entities_languages import ENGLISH_RULES, EntityRules
 from transforms.enrich.entities_links import link_acronyms
 from transforms.enrich.entities_recognise import Mention
 from transforms.enrich.entities_repeat import propagate
@@ -67,14 +68,15 @@ class ArticleEntities:
     corrections: Counter[str]
 
 
-def canonicalise(mentions: Sequence[Mention], text: str) -> list[Entity]:
+def canonicalise(mentions: Sequence[Mention], text: str, rules: EntityRules = ENGLISH_RULES) -> list[Entity]:
     """All mentions of one article folded into entities, most mentioned first."""
-    return analyse(mentions, text).entities
+    return analyse(mentions, text, rules).entities
 
 
-def analyse(mentions: Sequence[Mention], text: str) -> ArticleEntities:
-    """Every rule of the stage over one article's raw mentions: spans, types, repeats, then folding."""
-    refined, corrections = refine_article(mentions, text)
+def analyse(mentions: Sequence[Mention], text: str, rules: EntityRules = ENGLISH_RULES) -> ArticleEntities:
+    """Every rule of the stage over one article's raw mentions (in OntoNotes labels): spans, types, repeats, then
+    folding; ``rules`` says which language-bound rules run (``entities_languages``)."""
+    refined, corrections = refine_article(mentions, text, rules)
     cleaned = [_as_cleaned(m) for m in refined]
     majority = _majority_types(cleaned)
     roots = link_acronyms(cleaned, majority, _link_person_names(cleaned, majority))
@@ -88,43 +90,47 @@ TYPE_TO_LABEL: dict[EntityType, str] = {
 }  # fmt: skip
 
 
-def entity_mentions(mentions: Sequence[Mention], text: str) -> list[Mention]:
+def entity_mentions(mentions: Sequence[Mention], text: str, rules: EntityRules = ENGLISH_RULES) -> list[Mention]:
     """Every span of every entity of the article with its entity's final type, in text order: what the
     full pipeline says about each span, for scoring it against span-level gold annotations."""
     found = [
         Mention(text[s.start : s.end], TYPE_TO_LABEL[e.type], s.start, s.end)
-        for e in analyse(mentions, text).entities
+        for e in analyse(mentions, text, rules).entities
         for s in e.spans
     ]
     return sorted(found, key=lambda m: m.start)
 
 
-def refine_article(mentions: Sequence[Mention], text: str) -> tuple[list[Mention], Counter[str]]:
+def refine_article(
+    mentions: Sequence[Mention], text: str, rules: EntityRules = ENGLISH_RULES
+) -> tuple[list[Mention], Counter[str]]:
     """The per-mention rules, the counted type corrections, then the unlabelled repeats of what is left."""
-    corrected, corrections = correct_types(refine_spans(mentions, text), text)
+    corrected, corrections = correct_types(refine_spans(mentions, text, rules), text, rules.type_rules)
     kept = [m for m in corrected if m.label in LABEL_TO_TYPE]
     repeated = propagate(kept, text, frozenset(LABEL_TO_TYPE))
-    return [t for m in repeated if (t := trim_mention(m, text))], corrections
+    return [t for m in repeated if (t := trim_mention(m, text, rules))], corrections
 
 
-def refine_spans(mentions: Sequence[Mention], text: str) -> list[Mention]:
+def refine_spans(mentions: Sequence[Mention], text: str, rules: EntityRules = ENGLISH_RULES) -> list[Mention]:
     """The raw mentions with repaired boundaries and labels, in text order, unwanted labels dropped:
     what the spans of an article look like after every rule that works on one mention at a time."""
-    repaired = extend_given_names(sorted(mentions, key=lambda m: m.start), text)
-    return [t for m in repaired if (t := trim_mention(m, text))]
+    ordered = sorted(mentions, key=lambda m: m.start)
+    repaired = extend_given_names(ordered, text) if rules.given_names else ordered
+    return [t for m in repaired if (t := trim_mention(m, text, rules))]
 
 
-def trim_mention(mention: Mention, text: str) -> Mention | None:
+def trim_mention(mention: Mention, text: str, rules: EntityRules = ENGLISH_RULES) -> Mention | None:
     """Trim one raw mention to the name it carries (label PERSON if a title shows it is one), or None
     when its label is not one we keep or nothing name-like is left."""
     etype = LABEL_TO_TYPE.get(mention.label)
     if etype is None or _PARAGRAPH_BREAK.search(mention.text):
         return None
     start, surface = _trim(mention.start, mention.text)
-    if etype in _ARTICLE_TYPES:
+    if etype in _ARTICLE_TYPES and rules.leading_the:
         start, surface = _drop_match(start, surface, _LEADING_ARTICLE)
-    start, surface, etype = _fold_titles(start, surface, etype, text)
-    if etype == "person" and all(is_title_word(word) for word in surface.split()):
+    if rules.titles:
+        start, surface, etype = _fold_titles(start, surface, etype, text)
+    if rules.titles and etype == "person" and all(is_title_word(word) for word in surface.split()):
         return None  # "President" alone names nobody in particular
     if not any(ch.isupper() or ch.isdigit() for ch in surface):
         return None
@@ -132,9 +138,9 @@ def trim_mention(mention: Mention, text: str) -> Mention | None:
     return Mention(surface, label, start, start + len(surface))
 
 
-def clean_mention(mention: Mention, text: str) -> Cleaned | None:
+def clean_mention(mention: Mention, text: str, rules: EntityRules = ENGLISH_RULES) -> Cleaned | None:
     """One mention as canonicalisation sees it: trimmed, whitespace-normalised and typed."""
-    trimmed = trim_mention(mention, text)
+    trimmed = trim_mention(mention, text, rules)
     return None if trimmed is None else _as_cleaned(trimmed)
 
 

@@ -70,8 +70,22 @@ def nationality_words() -> frozenset[str]:
     return frozenset(words)
 
 
+@lru_cache(maxsize=1)
+def town_names() -> frozenset[str]:
+    """Every place name above and every GeoNames town of at least 15,000 people, casefolded: a wider net, for rules
+    that must not take a town for something else (the French inhabitants' names: "Amiens" is no group)."""
+    cities = _geonames_json("cities15000.json").values()
+    towns = {str(city["name"]) for city in cities}
+    towns |= {name for city in cities for name in _alternates(city) if _LATIN_NAME.match(name)}
+    return place_names() | frozenset(name.casefold() for name in towns)
+
+
 def is_place(name: str) -> bool:
     return name.casefold() in place_names()
+
+
+def is_town(name: str) -> bool:
+    return name.casefold() in town_names()
 
 
 def is_nationality(name: str) -> bool:
@@ -127,4 +141,5 @@ def _iso_subdivision_names() -> list[str]:
             if s.parent_code is None and s.type.casefold() in _SUBDIVISION_KINDS]
 
 
-__all__ = ["CITY_POPULATION", "country_names", "is_nationality", "is_place", "nationality_words", "place_names"]
+__all__ = ["CITY_POPULATION", "country_names", "is_nationality", "is_place", "is_town", "nationality_words",
+           "place_names", "town_names"]

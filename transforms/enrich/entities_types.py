@@ -78,13 +78,17 @@ class Article:
 Rule = Callable[[Mention, Article], str | tuple[str, str] | None]
 
 
-def correct_types(mentions: Sequence[Mention], text: str) -> tuple[list[Mention], Counter[str]]:
-    """The mentions relabelled by the first rule that fires on each, and how often each rule fired."""
+def correct_types(
+    mentions: Sequence[Mention], text: str, only: frozenset[str] | None = None
+) -> tuple[list[Mention], Counter[str]]:
+    """The mentions relabelled by the first rule that fires on each, and how often each rule fired. ``only``: the
+    names of the rules that run (a language's, ``entities_languages``); None runs them all."""
     article = Article(text, mentions)
     fired: Counter[str] = Counter()
     result: list[Mention] = []
+    rules = [(name, rule) for name, rule in RULES if only is None or name in only]
     for mention in mentions:
-        for name, rule in RULES:
+        for name, rule in rules:
             found = rule(mention, article)
             if found is None:
                 continue
