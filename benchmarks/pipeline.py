@@ -121,6 +121,7 @@ def replicate(corpus: list[Path], copies: int, folder: Path) -> list[Path]:
 @contextmanager
 def bench_alias() -> Iterator[str]:
     from flows.es.client import connect
+    from flows.es.setup import drop_family
     from flows.settings import Settings
 
     alias, previous = f"bench-{uuid.uuid4().hex[:8]}", os.environ.get("NEWSINDEX_INDEX")
@@ -132,12 +133,7 @@ def bench_alias() -> Iterator[str]:
             os.environ.pop("NEWSINDEX_INDEX", None)
         else:
             os.environ["NEWSINDEX_INDEX"] = previous
-        client = connect(Settings())
-        names = list(client.indices.get(index=f"{alias}-*", expand_wildcards="all"))
-        if names:
-            client.indices.delete(index=names)
-        for template in (alias, f"{alias}-deadletter"):
-            client.options(ignore_status=404).indices.delete_index_template(name=template)
+        drop_family(connect(Settings()), alias)
 
 
 def ner_bound(paths: list[Path], workers: int) -> tuple[float, int, float]:

@@ -48,14 +48,10 @@ def median(args: list[str], alias: str, repeat: int, **env: str) -> float:
 
 def drop(alias: str) -> None:
     from flows.es.client import connect
+    from flows.es.setup import drop_family
     from flows.settings import Settings
 
-    client = connect(Settings())
-    names = list(client.indices.get(index=f"{alias}-*", expand_wildcards="all").keys())
-    if names:
-        client.indices.delete(index=names)
-    for template in (alias, f"{alias}-deadletter"):
-        client.options(ignore_status=404).indices.delete_index_template(name=template)
+    drop_family(connect(Settings()), alias)
 
 
 def main() -> None:

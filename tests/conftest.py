@@ -62,12 +62,9 @@ def ingested_alias(es: Elasticsearch, prefix: str, paths: list[str], workers: in
 
 
 def drop_alias_family(es: Elasticsearch, alias: str) -> None:
-    """Indices by name: the node refuses wildcard deletes (action.destructive_requires_name)."""
-    names = list(es.indices.get(index=f"{alias}-*", expand_wildcards="all").keys())
-    if names:
-        es.indices.delete(index=names)
-    for template in (alias, f"{alias}-deadletter", f"{alias}-entities"):
-        es.options(ignore_status=404).indices.delete_index_template(name=template)
+    from flows.es.setup import drop_family
+
+    drop_family(es, alias)
 
 
 @pytest.fixture(scope="session")

@@ -51,6 +51,19 @@ def ensure_companion(client: Elasticsearch, alias: str, name: str, index: str,
     return changes + apply_to_index(client, index, index_settings or {})
 
 
+COMPANIONS = ("deadletter", "entities")  # one-index stores beside the articles: ``<alias>-<name>``
+
+
+def drop_family(client: Elasticsearch, alias: str) -> None:
+    """Every index and template of an alias (tests and benchmarks clean up with it); by name, as the node refuses
+    wildcard deletes (``action.destructive_requires_name``)."""
+    names = list(client.indices.get(index=f"{alias}-*", expand_wildcards="all").keys())
+    if names:
+        client.indices.delete(index=names)
+    for template in (alias, *(f"{alias}-{name}" for name in COMPANIONS)):
+        client.options(ignore_status=404).indices.delete_index_template(name=template)
+
+
 def versioned_name(alias: str, version: int) -> str:
     return f"{alias}-v{version}"
 
