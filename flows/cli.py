@@ -440,7 +440,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     registry = sub.add_parser("entities", help="the entity registry: the name each entity is shown under, and why")
     registry.add_argument("--type", choices=ENTITY_TYPES, help="only entities of this type")
-    registry.add_argument("--limit", type=int, default=30, help="how many, most articles first (0: all)")
+    registry.add_argument("--limit", type=number_in(int, 0, 10_000_000), default=30,
+                          help="how many, most articles first (0: all)")
     registry.add_argument("--json", action="store_true", help="one JSON object per entity")
     registry.set_defaults(handler=cmd_entities)
 

@@ -131,8 +131,13 @@ def update_mapping(client: Elasticsearch, index: str) -> list[str]:
 
 
 def create_index(client: Elasticsearch, name: str) -> None:
-    """Settings and mappings come from the template; creating is enough."""
-    client.indices.create(index=name)
+    """Settings and mappings come from the template; creating is enough. Another process may create it between
+    our check and this call (two partitions starting on a new alias): the index it made is the one wanted."""
+    try:
+        client.indices.create(index=name)
+    except BadRequestError as exc:
+        if exc.error != "resource_already_exists_exception":
+            raise
 
 
 def setup(client: Elasticsearch, alias: str, upgrade: bool = True,

@@ -44,8 +44,8 @@ def transient(exc: Exception) -> bool:
     return isinstance(exc, ApiError) and exc.status_code in {429, 503}
 
 
-def unavailable(index: str, cause: object) -> StoreUnavailable:
-    if cause == "ConnectionError":  # no node answered at all: that is the cluster, not this index
+def unavailable(index: str, cause: object, cluster_answers: bool = True) -> StoreUnavailable:
+    if not cluster_answers:  # no node answered at all: that is the cluster, not this index
         return StoreUnavailable(
             f"Elasticsearch became unreachable during the run (writing to {index}, through {len(RETRY_DELAYS)} "
             f"retries over {sum(RETRY_DELAYS):.0f} s). Documents written so far are kept; run the same command "
@@ -56,7 +56,7 @@ def unavailable(index: str, cause: object) -> StoreUnavailable:
         f"run the same command again. Set NEWSINDEX_REPLICAS=1 (then `newsindex setup`) so it outlives one node.")
 
 
-def retrying(index: str, action: Callable[[], T]) -> T:
+def retrying(client: Elasticsearch, index: str, action: Callable[[], T]) -> T:
     """``action`` until it works, through transient faults, with jittered exponential backoff."""
     for delay in (*RETRY_DELAYS, None):
         try:
@@ -64,15 +64,26 @@ def retrying(index: str, action: Callable[[], T]) -> T:
         except Exception as exc:
             if not transient(exc):
                 raise
-            wait_or_give_up(index, delay, describe(exc))
+            wait_or_give_up(client, index, delay, describe(exc))
     raise AssertionError("unreachable")
 
 
-def wait_or_give_up(index: str, delay: float | None, cause: str) -> None:
-    """One step of the backoff: a jittered sleep, or, when the delays are spent, the store's clear message."""
+def wait_or_give_up(client: Elasticsearch, index: str, delay: float | None, cause: str) -> None:
+    """One step of the backoff: a jittered sleep, or, when the delays are spent, the store's clear message (which
+    says whether the cluster still answers: a node killed mid-run is felt first by whatever writes next)."""
     if delay is None:
-        raise unavailable(index, cause) from None  # the cause is in the message; no chained traceback
+        raise unavailable(index, cause, cluster_answers(client)) from None  # the cause is in the message
     time.sleep(delay * random.uniform(0.75, 1.25))
+
+
+def cluster_answers(client: Elasticsearch) -> bool:
+    """Any node, with the client's retries on the other hosts: one dead node of several is not the cluster.
+    (Cluster health, not ``ping``: the embedded distribution has no handler for ``/``.)"""
+    try:
+        client.options(request_timeout=5).cluster.health()
+        return True
+    except Exception:
+        return False
 
 
 def describe(exc: Exception) -> str:
@@ -127,7 +138,7 @@ def write(client: Elasticsearch, actions: list[dict[str, Any]], alias: str) -> N
         except Exception as exc:
             if not transient(exc):
                 raise
-            wait_or_give_up(index, delay, describe(exc))
+            wait_or_give_up(client, index, delay, describe(exc))
             continue
         retry = [action for action, item in zip(pending, results, strict=True) if not item.ok and item.status
                  in {429, 503}]
@@ -136,13 +147,13 @@ def write(client: Elasticsearch, actions: list[dict[str, Any]], alias: str) -> N
             raise RuntimeError(f"could not write to the dead-letter store: {refused[0].error}")
         if not retry:
             return
-        wait_or_give_up(index, delay, next(item.error for item in results if not item.ok).split(":")[0])
+        wait_or_give_up(client, index, delay, next(item.error for item in results if not item.ok).split(":")[0])
         pending = retry
 
 
 def count(client: Elasticsearch, alias: str) -> int:
     index = deadletter_index(alias)
-    return int(retrying(index, lambda: client.count(index=index))["count"])
+    return int(retrying(client, index, lambda: client.count(index=index))["count"])
 
 
 def refresh(client: Elasticsearch, alias: str) -> None:
@@ -159,7 +170,7 @@ def refresh(client: Elasticsearch, alias: str) -> None:
 def list_letters(client: Elasticsearch, alias: str) -> list[StoredLetter]:
     """Every letter, or StoreUnavailable: a list missing the letters of a lost shard would look complete."""
     index = deadletter_index(alias)
-    if not retrying(index, lambda: client.indices.exists(index=index)):
+    if not retrying(client, index, lambda: client.indices.exists(index=index)):
         return []
 
     def read() -> list[dict[str, Any]]:
@@ -168,5 +179,5 @@ def list_letters(client: Elasticsearch, alias: str) -> list[StoredLetter]:
 
     fields = ("origin", "stage", "reason", "detail", "run_id", "failed_at")
     letters = [StoredLetter(**{k: hit["_source"][k] for k in fields if k in hit["_source"]})
-               for hit in retrying(index, read)]
+               for hit in retrying(client, index, read)]
     return sorted(letters, key=lambda letter: (letter.origin.path, letter.origin.line or 0))

@@ -26,7 +26,7 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from flows.dedup.recent import RecentArticles
-from flows.index import deadletters
+from flows.index import deadletters, entity_registry
 from flows.index.bulk import bulk_load
 from flows.ingest.budget import ErrorBudget
 from flows.ingest.classify import Decision, RunMemory
@@ -47,6 +47,7 @@ from flows.ingest.writes import duplicate_updates
 from flows.read import READ_EVERYTHING, InputRules, ReadFailure, Skipped, read_file, source_path
 from flows.version import lineage
 from transforms.dedup.identity import source_hash
+from transforms.enrich.entities_index_registry import EntityId
 from transforms.enrich.entities_languages import UNSUPPORTED_LANGUAGE
 from transforms.errors import Failure
 from transforms.models import CleanArticle, EnrichedArticle, RawArticle
@@ -109,6 +110,9 @@ class Pipeline:
     writing: tuple[Future[BatchWrites], Batch] | None = None
     requeued: list[CleanArticle] = field(default_factory=list)  # copies whose kept copy failed: decide again
     orphans: set[str] = field(default_factory=set)  # inputs whose kept document this run deleted or rewrote
+    renames: dict[EntityId, tuple[str, str]] = field(default_factory=dict)  # entity names older documents change
+    shown: dict[EntityId, str] = field(default_factory=dict)  # entity names this run's documents show
+    deleted: set[str] = field(default_factory=set)  # documents this run deleted: their entity votes go back
 
     def __post_init__(self) -> None:
         self.ledger = Ledger(self.report)
@@ -174,6 +178,9 @@ class Pipeline:
         self.report.add_seconds(writes.seconds)
         self.report.withdrawn += writes.withdrawn
         self.report.add_entities(writes.entities)
+        self.renames.update(writes.renames)
+        self.shown.update(writes.shown)
+        self.deleted.update(writes.deleted)
         self.orphans.update(writes.orphans)
         for doc_id in writes.deleted:
             self.orphans.update(self.memory.forget(doc_id))
@@ -234,6 +241,7 @@ class Pipeline:
         for item in bulk_load(self.client, actions):
             if item.ok and item.status == 200:
                 deleted += 1
+                self.deleted.add(item.doc_id)
                 self.orphans.update(copies.get(item.doc_id, []))
                 self.orphans.update(self.memory.forget(item.doc_id))
         return deleted
@@ -242,8 +250,19 @@ class Pipeline:
         """Records this run's copies on the documents kept for them, and makes everything searchable."""
         updates = duplicate_updates(self.client, self.index, self.memory)
         self.report.duplicates_recorded = sum(1 for item in bulk_load(self.client, updates) if item.ok)
+        renames = {**self.renames, **entity_registry.withdraw_votes(self.client, self.alias, sorted(self.deleted))}
         self.client.indices.refresh(index=self.index)
+        self.rename_entities(renames)
         deadletters.refresh(self.client, self.alias)
+
+    def rename_entities(self, renames: dict[EntityId, tuple[str, str]]) -> None:
+        """Documents written before a name changed take the registry's name now: this run's (visible after the
+        refresh) and older ones, with the names another partition changed while this run wrote."""
+        renames.update(entity_registry.current_renames(self.client, self.alias, self.shown))
+        if renames:
+            renamed = entity_registry.rename_documents(self.client, self.index, renames)
+            self.report.add_entities({"registry renames": len(renames), "documents renamed": renamed})
+            self.client.indices.refresh(index=self.index)
 
     def abandon(self) -> None:
         """A run that stops early still counts the batch whose write finished."""

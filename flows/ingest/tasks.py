@@ -21,12 +21,13 @@ from flows.dedup.near import near_duplicate_updates
 from flows.dedup.recent import RecentArticles
 from flows.index import deadletters
 from flows.index.bulk import bulk_load
-from flows.index.entity_registry import name_batch, rename_documents
+from flows.index.entity_registry import name_batch
 from flows.ingest.classify import Decision, RunMemory, classify, ids_by_labels, known_inputs
 from flows.ingest.dedup_step import DedupFields, dedup_batch
 from flows.ingest.writes import index_actions
 from flows.version import pipeline_version
 from transforms.dedup.identity import article_id
+from transforms.enrich.entities_index_registry import EntityId
 from transforms.errors import Failure
 from transforms.models import CleanArticle, EnrichedArticle
 
@@ -64,6 +65,8 @@ class BatchWrites:
     orphans: list[str] = field(default_factory=list)  # inputs recorded as copies of a deleted document
     seconds: dict[str, float] = field(default_factory=dict)
     entities: dict[str, int] = field(default_factory=dict)  # registry and type-correction counts of the batch
+    renames: dict[EntityId, tuple[str, str]] = field(default_factory=dict)  # for older documents, at the run's end
+    shown: dict[EntityId, str] = field(default_factory=dict)  # entity names the batch's documents show
 
 
 @task(cache_policy=NO_CACHE)
@@ -109,8 +112,10 @@ def index_batch(client: Elasticsearch, index: str, alias: str, decisions: list[D
     started = time.perf_counter()
     result.failures += dedup.failed
     signed = [d for d in decisions if d.verdict != "enrich" or d.doc_id in dedup.fields]
-    writing = {d.article.origin.label() for d in signed if d.verdict == "enrich"}
-    named = name_batch(client, alias, {label: article for label, article in done.items() if label in writing})
+    writing = {d.article.origin.label(): d.doc_id for d in signed if d.verdict == "enrich"}
+    named = name_batch(client, alias, {label: article for label, article in done.items() if label in writing},
+                       writing)
+    result.renames, result.shown = named.renames, named.shown
     done.update(named.articles)
     result.seconds["entities"] = time.perf_counter() - started
     started = time.perf_counter()
@@ -142,23 +147,20 @@ def index_batch(client: Elasticsearch, index: str, alias: str, decisions: list[D
     for item in bulk_load(client, links):
         if not item.ok:
             raise RuntimeError(f"could not link near-duplicates: {item.error}")
-    result.entities = entity_counts(done.values(), named.linked, rename_documents(client, index, named.renames),
-                                    len(named.renames))
+    result.entities = entity_counts(done.values(), named.linked)
     write_letters(client, alias, result.failures, [d.article.origin.label() for d in decisions] + known, run_id,
                   clear_letters)
     result.seconds["index"] = time.perf_counter() - started
     return result
 
 
-def entity_counts(articles: Iterable[EnrichedArticle], linked: int, renamed_documents: int,
-                  renamed_entities: int) -> dict[str, int]:
-    """The batch's entity counts for the report: type corrections per rule, and what the registry did (articles
-    without a model for their language are counted by the ledger, as they settle)."""
+def entity_counts(articles: Iterable[EnrichedArticle], linked: int) -> dict[str, int]:
+    """The batch's entity counts for the report: type corrections per rule, and short forms the registry linked
+    (articles without a model for their language are counted by the ledger, as they settle; renames at the end)."""
     counts: Counter[str] = Counter()
     for article in articles:
         counts.update({f"corrected {rule}": n for rule, n in article.entity_corrections.items()})
-    counts.update({"linked to a corpus full name": linked, "registry renames": renamed_entities,
-                   "documents renamed": renamed_documents})
+    counts["linked to a corpus full name"] = linked
     return {name: n for name, n in counts.items() if n}
 
 

@@ -15,7 +15,7 @@ from flows.index import deadletters
 from flows.ingest.flow import IngestOptions, ingest
 from flows.settings import Settings
 from tests.conftest import drop_alias_family
-from tests.integration.cluster import Cluster, running_cluster
+from tests.integration.cluster import Cluster, ClusterNode, running_cluster
 from tests.integration.second_node import write_articles
 
 pytestmark = [pytest.mark.integration, pytest.mark.flow, pytest.mark.cluster]
@@ -82,17 +82,12 @@ def test_a_run_over_every_host_outlives_the_first_and_spreads_as_told(
     assert keys["aggregations"]["k"]["value"] == 30  # exact: nothing written twice
 
 
-def test_a_dead_letter_index_without_a_copy_is_one_line_not_a_traceback(
-        tmp_path: Path, whole_cluster: Cluster, cluster_alias: str, prefect_harness: None,
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    """As every store was before NEWSINDEX_REPLICAS: 0 replicas, and its node lost. The articles have a replica
-    and stay available; the store's faults are retried (shortened here) and then said in one line."""
-    cluster = whole_cluster
-    folder = tmp_path / "in"
+def store_without_a_copy(cluster: Cluster, alias: str, folder: Path) -> tuple[str, ClusterNode]:
+    """A first run (articles with a replica), then the dead-letter store's only copy lost with its node."""
     inputs(folder, 6)
-    with cluster.environment(cluster_alias, NEWSINDEX_REPLICAS="1"):
+    with cluster.environment(alias, NEWSINDEX_REPLICAS="1"):
         ingest(paths=[str(folder)], options=IngestOptions(workers=0))
-    store = deadletters.deadletter_index(cluster_alias)
+    store = deadletters.deadletter_index(alias)
     client = cluster.client()
     client.indices.put_settings(index=store, settings={"number_of_replicas": 0})
     client.cluster.health(index=store, wait_for_status="green", timeout="60s")
@@ -101,6 +96,17 @@ def test_a_dead_letter_index_without_a_copy_is_one_line_not_a_traceback(
     survivors = [n for n in cluster.nodes if n is not lost]
     cluster.wait_for(2, via=survivors, status=None)
     assert cluster.client(survivors).cluster.health(index=store)["status"] == "red"
+    return store, lost
+
+
+def test_a_dead_letter_index_without_a_copy_is_one_line_not_a_traceback(
+        tmp_path: Path, whole_cluster: Cluster, cluster_alias: str, prefect_harness: None,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """As every store was before NEWSINDEX_REPLICAS: 0 replicas, and its node lost. The articles have a replica
+    and stay available; the store's faults are retried (shortened here) and then said in one line."""
+    cluster = whole_cluster
+    folder = tmp_path / "in"
+    store, _ = store_without_a_copy(cluster, cluster_alias, folder)
     monkeypatch.setattr(deadletters, "RETRY_DELAYS", (0.2, 0.5))
     inputs(folder, 3, start=6)
     with cluster.environment(cluster_alias):  # no NEWSINDEX_REPLICAS: the store is left as it is
@@ -114,3 +120,29 @@ def test_a_dead_letter_index_without_a_copy_is_one_line_not_a_traceback(
         state.result()
     message = user_message(raised.value)
     assert message is not None and message.startswith(f"The dead-letter index {store} is unavailable")
+
+
+def test_a_dead_letter_index_briefly_unavailable_is_waited_out_and_the_run_finishes(
+        tmp_path: Path, whole_cluster: Cluster, cluster_alias: str, prefect_harness: None,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store's only copy is on a node that restarts: the run waits (backoff) until the node is back, then
+    finishes with every input accounted for, its dead letter recorded, and nothing said on the way."""
+    import threading
+
+    cluster = whole_cluster
+    folder = tmp_path / "in"
+    store, lost = store_without_a_copy(cluster, cluster_alias, folder)
+    monkeypatch.setattr(deadletters, "RETRY_DELAYS", (2.0, 4.0, 8.0, 16.0, 30.0, 60.0))  # ~2 min: a slow restart
+    back = threading.Timer(3.0, lost.launch)
+    back.start()
+    inputs(folder, 3, start=6)
+    try:
+        with cluster.environment(cluster_alias):
+            report = ingest(paths=[str(folder)], options=IngestOptions(workers=0))
+    finally:
+        back.join()
+    assert report.accounted and report.indexed == 3 and report.unchanged == 6 and report.dead_lettered == 1
+    cluster.wait_for(3)
+    client = cluster.client()
+    client.indices.refresh(index=store)
+    assert client.count(index=store)["count"] == 1  # broken.txt, recorded once

@@ -99,7 +99,7 @@ def test_a_short_form_links_only_within_its_type() -> None:
 def test_lookups_ask_for_the_keys_the_tails_and_the_short_forms() -> None:
     ids, shorts = wanted_lookups([[entity("Tony Blair"), entity("Frost"), entity("EU", "organization")]])
     assert ("person", "tony blair") in ids and ("person", "blair") in ids and ("person", "frost") in ids
-    assert shorts == {("person", "Frost"), ("organization", "EU")}
+    assert shorts == {("person", "Frost"), ("organization", "EU"), ("person", "Blair")}  # Blair: other Blairs
     assert tails_of("European Union", "organization") == ["EU"] and tails_of("Frost", "person") == []
 
 
@@ -137,3 +137,29 @@ def test_the_cli_offers_every_entity_type() -> None:
     from flows.cli import ENTITY_TYPES
 
     assert get_args(EntityType) == ENTITY_TYPES
+
+
+def test_a_document_written_again_unchanged_moves_no_vote() -> None:
+    """A retried batch, a rebuild: the document's votes are what it voted before, so nothing changes."""
+    first = registry_update([[entity("Kim Jong Un"), entity("Seoul", "location")]], {})
+    again = registry_update([[entity("Kim Jong Un"), entity("Seoul", "location")]], registry(first), first.votes)
+    assert again.changes == [] and again.entries == [] and again.renames == {}
+
+
+def test_a_rewritten_document_moves_its_vote_and_a_deleted_one_takes_it_back() -> None:
+    first = registry_update([[entity("Kim Jong-un")], [entity("Kim Jong Un")], [entity("Kim Jong Un")]], {})
+    assert registry(first)[("person", "kim jong un")].forms == {"Kim Jong-un": 1, "Kim Jong Un": 2}
+    moved = registry_update([[entity("Kim Jong Un")]], registry(first), [first.votes[0]])
+    kim = registry(moved)[("person", "kim jong un")]
+    assert kim.forms == {"Kim Jong Un": 3} and kim.articles == 3
+    gone = registry_update([[], []], registry(first, moved), [first.votes[1], first.votes[2]])
+    kim = registry(gone)[("person", "kim jong un")]
+    assert kim.forms == {"Kim Jong Un": 1} and kim.articles == 1
+
+
+def test_a_merged_short_forms_documents_count_for_the_full_name() -> None:
+    first = registry_update([[entity("Frost")], [entity("Frost")]], {})
+    second = registry_update([[entity("David Frost")]], registry(first))
+    assert registry(first, second)[("person", "david frost")].articles == 3  # its own and the two merged
+    gone = registry_update([[]], registry(first, second), [first.votes[0]])  # a "Frost" document deleted
+    assert registry(first, second, gone)[("person", "david frost")].articles == 2

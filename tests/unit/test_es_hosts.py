@@ -100,7 +100,8 @@ def test_a_dead_letter_store_without_any_node_says_elasticsearch_is_unreachable(
     must still read that Elasticsearch went away (and that a re-run finishes), not that one index is unhealthy."""
     from flows.index.deadletters import unavailable
 
-    gone = str(unavailable("news-deadletter", "ConnectionError"))
+    gone = str(unavailable("news-deadletter", "ConnectionError", cluster_answers=False))
     assert "unreachable" in gone and "run the same command again" in gone
-    red = str(unavailable("news-deadletter", "503 no_shard_available_action_exception"))
-    assert "unreachable" not in red and "NEWSINDEX_REPLICAS" in red
+    for cause in ("503 no_shard_available_action_exception", "ConnectionError"):  # a node of several gone
+        red = str(unavailable("news-deadletter", cause, cluster_answers=True))
+        assert "unreachable" not in red and "NEWSINDEX_REPLICAS" in red

@@ -69,9 +69,6 @@ def test_spellings_differing_by_case_width_hyphen_or_spacing_share_a_key(variant
     assert entity_key(variant, "person") == entity_key("Kim Jong Un", "person")
 
 
-@pytest.mark.xfail(strict=True, reason="bidirectional controls (LRM U+200E, RLM U+200F, embeddings U+202A-202E, "
-                                       "isolates U+2066-2069) survive cleaning and the key: a name pasted from an "
-                                       "RTL page is a second entity that looks exactly like the first")
 @pytest.mark.parametrize("invisible", ["\u200e", "\u200f", "\u202a", "\u202b", "\u202c", "\u202e", "\u2066",
                                        "\u2069"])
 def test_a_name_with_invisible_bidi_controls_is_the_same_entity(invisible: str) -> None:
@@ -146,9 +143,6 @@ def test_the_same_articles_in_another_order_show_the_same_names() -> None:
     assert sorted(map(tuple, shown(gordon_first))) == sorted(map(tuple, shown(james_first)))
 
 
-@pytest.mark.xfail(strict=True, reason="wanted_lookups fetches the short-form entries a batch's full names answer "
-                                       "to, but not the other full names with that tail: one article of 'Jim Frost' "
-                                       "absorbs 'Frost' while 'Jack Frost' and 'David Frost' have 10 articles each")
 def test_one_article_of_a_rare_full_name_does_not_absorb_an_ambiguous_surname() -> None:
     batches = [[["Jack Frost"]] * 10 + [["David Frost"]] * 10, [["Frost"]] * 5, [["Jim Frost"]]]
     fetched, _ = corpus(batches)
@@ -168,7 +162,6 @@ def test_title_only_and_single_letter_names_stay_themselves() -> None:
 # --- `newsindex entities` ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="`newsindex entities --limit -5` is taken and lists every entry, as 0 does")
 def test_the_entities_command_refuses_a_negative_limit() -> None:
     from flows.cli import build_parser
 

@@ -37,7 +37,7 @@ def entity_key(name: str, etype: EntityType | None = None) -> str:
     are, so that "General Motors" keeps its first word. The key carries no type: "Jordan" the country
     and "Jordan" the player share it, and a registry that keeps one display name per entity keys on
     (type, key)."""
-    words = " ".join(name.split())
+    words = " ".join(_without_format_characters(name).split())
     words = words[strip_title_run(words, abbreviations_only=etype != "person") :]
     words = _LEADING_ARTICLE.sub("", words) or words
     words = _POSSESSIVE.sub("", words) or words
@@ -48,6 +48,12 @@ def entity_key(name: str, etype: EntityType | None = None) -> str:
     if etype in _PLURAL_TYPES:
         key = _PLURAL.sub(lambda m: "y" if m.group(1) else "", key)
     return key
+
+
+def _without_format_characters(text: str) -> str:
+    """Bidirectional marks, zero-width joiners and the like (Unicode category Cf) are invisible: a name pasted
+    from a right-to-left page looks like the one typed here, so it must key like it."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
 def _strip_diacritics(text: str) -> str:
