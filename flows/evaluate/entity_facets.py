@@ -230,11 +230,38 @@ def index_facets(alias: str, size: int) -> Facets:
     return {etype: Counter({b["key"]: b["doc_count"] for b in response[etype]["buckets"]}) for etype in FACETS}
 
 
+def registry_agreement(alias: str) -> dict[str, int]:
+    """Whether the documents and the entity registry agree: every key shown under one name, the registry's, and
+    counted as many times as documents show it."""
+    from elasticsearch.helpers import scan
+
+    from flows.es.client import connect_checked
+    from flows.index.entity_registry import registry_entries, registry_index
+    from flows.settings import Settings
+
+    client = connect_checked(Settings())
+    client.indices.refresh(index=[alias, registry_index(alias)])
+    names: dict[tuple[str, str], set[str]] = {}
+    documents: Counter[tuple[str, str]] = Counter()
+    for hit in scan(client, index=alias, query={"query": {"match_all": {}}}, _source_includes=["entity_details"]):
+        for detail in hit["_source"].get("entity_details") or []:
+            eid = (detail["type"], detail["key"])
+            names.setdefault(eid, set()).add(detail["name"])
+            documents[eid] += 1
+    registry = {(e.type, e.key): e for e in registry_entries(client, alias)}
+    return {"keys": len(names), "keys_with_two_names": sum(len(n) > 1 for n in names.values()),
+            "not_the_registry_name": sum(eid in registry and n != {registry[eid].name} for eid, n in names.items()),
+            "not_registered": sum(eid not in registry for eid in names),
+            "count_differs": sum(eid in registry and registry[eid].articles != documents[eid] for eid in names)}
+
+
 def score_index(alias: str, top: int, split_top: int) -> int:
     report = score(index_facets(alias, max(top, split_top)), read_type_list(), top, split_top)
+    agreement = registry_agreement(alias)
     print(f"entity facets of the index {alias}: top {top} checked, splits in top {split_top}")
     print(render("index", report))
-    print(json.dumps({"index": alias, "top": top, "split_top": split_top,
+    print("documents and entity registry: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in agreement.items()))
+    print(json.dumps({"index": alias, "top": top, "split_top": split_top, "registry": agreement,
                       "scores": {t: r.as_json() for t, r in report.items()}}, ensure_ascii=False))
     return 0
 
