@@ -39,12 +39,18 @@ def template_for(alias: str, name: str = "articles",
     return with_index_settings(template, index_settings or {})
 
 
+def template_said(name: str, changes: list[str]) -> list[str]:
+    """What ``setup`` says of a template: made, or updated with what changed (said once)."""
+    if not changes:
+        return []
+    return [f"template {name}"] if changes == ["new"] else [f"template {name} updated ({'; '.join(changes)})"]
+
+
 def ensure_companion(client: Elasticsearch, alias: str, name: str, index: str,
                      index_settings: Mapping[str, object] | None = None) -> list[str]:
     """A one-index store beside the articles (dead letters, the entity registry): its template (with the
     environment's index settings, so it survives what the articles survive) and the index; returns what changed."""
-    changes = [f"template {index} {change}" for change in
-               put_if_changed(client, index, template_for(alias, name, index_settings))]
+    changes = template_said(index, put_if_changed(client, index, template_for(alias, name, index_settings)))
     if not client.indices.exists(index=index):
         client.options(ignore_status=400).indices.create(index=index)
         return [*changes, f"index {index}"]
@@ -146,11 +152,7 @@ def setup(client: Elasticsearch, alias: str, upgrade: bool = True,
     leaves the live index's mapping as it is. ``index_settings`` (replicas, refresh interval) are also set on the
     live index."""
     report = SetupReport(template=alias, index="", alias=alias)
-    changes = put_template(client, alias, index_settings)
-    if changes == ["new"]:
-        report.created.append(f"template {alias}")
-    elif changes:
-        report.created.append(f"template {alias} updated ({'; '.join(changes)})")
+    report.created += template_said(alias, put_template(client, alias, index_settings))
     target = alias_target(client, alias)
     if target is not None:
         report.created += apply_to_index(client, target, index_settings or {})
