@@ -23,7 +23,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import partial
 from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError
@@ -131,7 +130,7 @@ def fetch_votes(client: Elasticsearch, alias: str, doc_ids: Sequence[str]) -> li
     found: dict[str, Votes] = {}
     for start in range(0, len(doc_ids), IDS_PER_MGET):
         chunk = [votes_id(i) for i in doc_ids[start:start + IDS_PER_MGET]]
-        for doc in read(registry_index(alias), client.mget, ids=chunk, source_includes=["votes"]):
+        for doc in read_docs(client, registry_index(alias), chunk, ["votes"]):
             if doc.get("found"):
                 found[doc["_id"]] = dict(parse_vote(v) for v in doc["_source"].get("votes") or [])
     return [found.get(votes_id(i)) for i in doc_ids]
@@ -164,7 +163,7 @@ def lookup(client: Elasticsearch, alias: str, per_article: Sequence[Sequence[Ent
     forms = sorted({form for _, form in shorts})
     for start in range(0, len(forms), TERMS_PER_QUERY):  # full names by tail: which ids, not what they hold
         query = {"query": {"terms": {"tails": forms[start:start + TERMS_PER_QUERY]}}}
-        hits = read(index, partial(scan, client), query=query, _source_includes=["type", "tails"])
+        hits = read_hits(client, index, query, ["type", "tails"])
         for hit in hits:
             if any((hit["_source"]["type"], tail) in shorts for tail in hit["_source"].get("tails") or []):
                 wanted.add(hit["_id"])
@@ -178,17 +177,26 @@ def fetch(client: Elasticsearch, index: str, ids: list[str]) -> dict[EntityId, V
     found: dict[EntityId, Versioned] = {}
     for start in range(0, len(ids), IDS_PER_MGET):
         chunk = ids[start:start + IDS_PER_MGET]
-        docs = read(index, client.mget, ids=chunk, source_includes=list(FIELDS))
+        docs = read_docs(client, index, chunk, list(FIELDS))
         found.update(versioned(doc) for doc in docs if doc.get("found"))
     return found
 
 
-def read(index: str, call: Callable[..., Any], **kwargs: Any) -> list[Any]:
-    """A read of the registry (``mget`` → its docs, ``scan`` → its hits): nothing when the index is gone (the next
-    write makes it again from its template), the registry named when it cannot be read (closed, no shard)."""
+def read_docs(client: Elasticsearch, index: str, ids: list[str], fields: list[str]) -> list[Any]:
+    """An ``mget`` of the registry (see ``registry_read``)."""
+    return registry_read(index, lambda: list(client.mget(index=index, ids=ids, source_includes=fields)["docs"]))
+
+
+def read_hits(client: Elasticsearch, index: str, query: Mapping[str, Any], fields: list[str]) -> list[Any]:
+    """A ``scan`` of the registry (see ``registry_read``)."""
+    return registry_read(index, lambda: list(scan(client, index=index, query=query, _source_includes=fields)))
+
+
+def registry_read(index: str, call: Callable[[], list[Any]]) -> list[Any]:
+    """Nothing when the registry index is gone (the next write makes it again from its template); the registry
+    named when it cannot be read (closed, no shard)."""
     try:
-        found = call(index=index, **kwargs)
-        return list(found["docs"]) if isinstance(found, Mapping) or hasattr(found, "body") else list(found)
+        return call()
     except NotFoundError as exc:
         if exc.error == "index_not_found_exception":
             return []
