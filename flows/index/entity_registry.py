@@ -269,20 +269,18 @@ def current_renames(client: Elasticsearch, alias: str,
                     shown: Mapping[EntityId, str]) -> dict[EntityId, tuple[str, str]]:
     """Entities this run's documents show under a name the registry no longer gives them (another partition, or a
     later batch, changed it): the renames that bring them to the registry's name now."""
-    found = fetch(client, registry_index(alias), [entry_id(t, k) for t, k in sorted(shown)])
-    entries = {eid: v.entry for eid, v in found.items()}
+    index = registry_index(alias)
+    entries = {eid: v.entry for eid, v in fetch(client, index, [entry_id(t, k) for t, k in sorted(shown)]).items()}
+    targets = {entry_id(e.type, e.merged_into) for e in entries.values() if e.merged_into} - \
+        {entry_id(t, k) for t, k in entries}
+    entries.update({eid: v.entry for eid, v in fetch(client, index, sorted(targets)).items()})
     renames: dict[EntityId, tuple[str, str]] = {}
     for eid, name in shown.items():
         entry = entries.get(eid)
-        if entry is None:
-            continue
-        target = entries.get((entry.type, entry.merged_into)) if entry.merged_into else None
-        if entry.merged_into and target is None:
-            target_found = fetch(client, registry_index(alias), [entry_id(entry.type, entry.merged_into)])
-            target = next((v.entry for v in target_found.values()), None)
+        target = entries.get((entry.type, entry.merged_into)) if entry and entry.merged_into else None
         if target is not None:
             renames[eid] = (target.key, target.name)
-        elif entry.name != name:
+        elif entry is not None and entry.name != name:
             renames[eid] = (eid[1], entry.name)
     return renames
 

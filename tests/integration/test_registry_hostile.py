@@ -4,7 +4,7 @@ retries, refresh windows, lookup limits, a registry in a bad state, rebuilds and
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -86,24 +86,33 @@ def registry(es: Elasticsearch, test_alias: str) -> Iterator[str]:
     yield test_alias
 
 
+def race_after_lookup(monkeypatch: pytest.MonkeyPatch, race: Callable[[Elasticsearch, str], None]) -> None:
+    """Another writer acts between a batch's read of the registry and its write."""
+    real_lookup = entity_registry.lookup
+
+    def racing_lookup(client: Elasticsearch, alias: str, per_article: Sequence[Sequence[Entity]],
+                      previous: Sequence[Any] = ()) -> dict[EntityId, Versioned]:
+        found = real_lookup(client, alias, per_article, previous)
+        race(client, alias)
+        return found
+
+    monkeypatch.setattr(entity_registry, "lookup", racing_lookup)
+
+
 # --- concurrency: two writers of one batch's entries ------------------------------------------------------------------
 
 
 def test_a_conflict_on_one_entry_does_not_count_the_other_entries_twice(
     es: Elasticsearch, registry: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_lookup = entity_registry.lookup
     calls: list[int] = []
 
-    def racing_lookup(client: Elasticsearch, alias: str, per_article: Sequence[Sequence[Entity]],
-                      previous: Sequence[Any] = ()) -> dict[EntityId, Versioned]:
-        found = real_lookup(client, alias, per_article, previous)
+    def seoul(client: Elasticsearch, alias: str) -> None:
         if not calls:  # another partition writes Seoul between this batch's read and its write
             vote(client, alias, [[entity("Seoul", "location")]])
         calls.append(1)
-        return found
 
-    monkeypatch.setattr(entity_registry, "lookup", racing_lookup)
+    race_after_lookup(monkeypatch, seoul)
     batch = {"a.txt": fake_article([entity("Kim Jong Un"), entity("Seoul", "location", 40)])}
     name_batch(es, registry, batch)
     entries = refreshed(es, registry)
@@ -114,17 +123,13 @@ def test_a_conflict_on_one_entry_does_not_count_the_other_entries_twice(
 def test_a_busy_entry_never_loses_the_other_writers_votes(
     es: Elasticsearch, registry: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_lookup = entity_registry.lookup
     racer_votes: list[int] = []
 
-    def racing_lookup(client: Elasticsearch, alias: str, per_article: Sequence[Sequence[Entity]],
-                      previous: Sequence[Any] = ()) -> dict[EntityId, Versioned]:
-        found = real_lookup(client, alias, per_article, previous)
+    def kim(client: Elasticsearch, alias: str) -> None:
         vote(client, alias, [[entity("Kim Jong-un")]])  # a busy entry: another part votes at every attempt
         racer_votes.append(1)
-        return found
 
-    monkeypatch.setattr(entity_registry, "lookup", racing_lookup)
+    race_after_lookup(monkeypatch, kim)
     name_batch(es, registry, {"a.txt": fake_article([entity("Kim Jong Un")])})
     kim = refreshed(es, registry)[("person", "kim jong un")]
     assert kim.articles == 1 + len(racer_votes), (kim, len(racer_votes))
