@@ -18,6 +18,7 @@ The local node has no scripting (no painless), so counts are read, added and wri
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -137,14 +138,16 @@ def fetch_votes(client: Elasticsearch, alias: str, doc_ids: Sequence[str]) -> li
 
 
 def parse_vote(vote: str) -> tuple[EntityId, str]:
-    etype, key, name = vote.split("|", 2)
-    return (etype, key), name  # type: ignore[return-value]
+    """A vote as stored: a JSON [type, key, name] (keys and names may hold any character, "|" included)."""
+    etype, key, name = json.loads(vote)
+    return (etype, key), name
 
 
 def write_votes(client: Elasticsearch, alias: str, doc_ids: Sequence[str], votes: Sequence[Votes]) -> None:
     index, now = registry_index(alias), datetime.now(UTC).isoformat()
     actions = [{"_op_type": "index", "_index": index, "_id": votes_id(doc_id),
-                "_source": {"kind": "votes", "votes": sorted(f"{t}|{k}|{n}" for (t, k), n in vote.items()),
+                "_source": {"kind": "votes", "votes": sorted(json.dumps([t, k, n], ensure_ascii=False)
+                                                  for (t, k), n in vote.items()),
                             "updated_at": now}}
                for doc_id, vote in zip(doc_ids, votes, strict=True)]
     refused = [item for item in bulk_load(client, actions) if not item.ok]

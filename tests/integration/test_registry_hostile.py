@@ -424,3 +424,14 @@ def test_two_parts_setting_up_a_new_alias_at_once_both_start(
     monkeypatch.setattr(es_setup, "create_index", racing)
     report = es_setup.setup(es, test_alias)
     assert report.index == f"{test_alias}-v1"
+
+
+def test_a_document_written_again_with_a_pipe_in_a_name_moves_no_vote(es: Elasticsearch, registry: str) -> None:
+    """Vote records hold keys and names as they are: a "|" in either must not shift the fields apart."""
+    batch = {"a.txt": fake_article([entity("AT|T", "organization"), entity("Kim|Jong Un")])}
+    name_batch(es, registry, batch)
+    name_batch(es, registry, batch)  # the same document again (a retried batch): nothing moves
+    entries = refreshed(es, registry)
+    assert entries[("organization", entity_key("AT|T", "organization"))].articles == 1
+    assert entries[("person", entity_key("Kim|Jong Un", "person"))].articles == 1
+    assert len(entries) == 2
