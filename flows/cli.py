@@ -94,12 +94,14 @@ def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
     from flows.index.entity_registry import ensure_registry
 
     client = connect_checked(settings)
-    report = setup(client, settings.index, index_settings=settings.index_settings)
+    report = setup(client, settings.index, index_settings=settings.index_settings, monthly=settings.monthly_indices)
     changed = (report.created + ensure_store(client, settings.index, settings.index_settings)
                + ensure_registry(client, settings.index, settings.index_settings))
     done = f"created or changed {', '.join(changed)}" if changed else "already set up"
     print(f"alias {report.alias} → {report.index} (template {report.template}): {done}; "
           f"{setup_message(store_templates(client))}")
+    for note in report.notes:
+        print(f"note: {note}")
     return 0
 
 
@@ -140,7 +142,7 @@ def run_preflight(args: argparse.Namespace, settings: Settings) -> int | None:
 
     rules = InputRules(**{k: tuple(v) if isinstance(v, list) else v for k, v in input_options(args).items()})
     report = preflight(connect_checked(settings), settings.index, path_labels(args.paths), args.follow_symlinks, rules,
-                       settings.index_settings)
+                       settings.index_settings, settings.monthly_indices)
     if report is None or (args.prune and report.missing_sources):
         return None
     print(report.table() + "\nflow run  none: every input is unchanged or a recorded copy")
@@ -262,14 +264,26 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_indices(args: argparse.Namespace, settings: Settings) -> int:
     from flows.es.client import connect_checked
+    from flows.index.month_rebuild import MonthRebuildError, rebuild_month
     from flows.ingest.lifecycle import drop_old, list_versions
 
     client = connect_checked(settings)
+    for month in args.rebuild_month:
+        try:
+            done = rebuild_month(client, settings.index, month)
+        except MonthRebuildError as exc:
+            print(f"newsindex: {exc}", file=sys.stderr)
+            return 2
+        print(f"rebuilt {done.month}: {done.documents} docs copied from {', '.join(done.old)} into {done.new}, "
+              f"now behind {settings.index} (the old month stays until --drop-old)")
     if args.drop_old:
         dropped = drop_old(client, settings.index)
         print("dropped: " + (", ".join(dropped) if dropped else "nothing (only the live index exists)"))
     for version in list_versions(client, settings.index):
         print(f"{version.name}\t{version.documents} docs" + (f"\t← {settings.index}" if version.live else ""))
+        for month in version.indices:
+            print(f"  {month.name}\t{month.documents} docs\t{month.bytes / 1e6:.1f} MB"
+                  + (f"\t← {settings.index}" if month.live else ""))
     return 0
 
 
@@ -430,8 +444,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="port of the local Prefect server started when PREFECT_API_URL is not set")
     serve.set_defaults(handler=cmd_serve)
 
-    indices = sub.add_parser("indices", help="versioned indices behind the alias")
+    indices = sub.add_parser("indices", help="versioned indices behind the alias, with their months")
     indices.add_argument("--drop-old", action="store_true", help="delete versions the alias no longer points at")
+    indices.add_argument("--rebuild-month", action="append", default=[], metavar="YYYY.MM", help=(
+        "copy one month's documents into that month's index of a newer version, made from the template installed "
+        "now, and swap that month in the alias (monthly indices; repeatable)"))
     indices.set_defaults(handler=cmd_indices)
 
     letters = sub.add_parser("deadletters", help="list inputs that could not be indexed, with the reason")

@@ -94,6 +94,9 @@ class Settings(BaseSettings):
     refresh_interval: str | None = Field(default=None, validation_alias="NEWSINDEX_REFRESH_INTERVAL",
                                          pattern=r"^(-1|\d+(ms|s|m|h))$",
                                          description="Refresh interval of both indices, e.g. 30s or -1.")
+    monthly_indices: bool = Field(default=False, validation_alias="NEWSINDEX_MONTHLY_INDICES", description=(
+        "One article index per month of publication (else of first sight) behind the alias, for clusters that keep "
+        "years of news; takes effect on a new alias or with `newsindex run --rebuild`."))
     es_start_timeout: float = Field(default=180.0, gt=0, le=1800, validation_alias="NEWSINDEX_ES_START_TIMEOUT")
 
     @field_validator("es_node_settings")

@@ -11,6 +11,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
+from flows.index.layout import get_docs
 from transforms.dedup.near import IndexedSignature, NearSignature, resolve_near_duplicates
 
 SOURCE_FIELDS = ["minhash", "duplicate_of", "ingested_at"]
@@ -70,14 +71,11 @@ def near_duplicate_updates(client: Elasticsearch, alias: str, links: Mapping[str
         by_canonical.setdefault(canonical, set()).add(duplicate)
     if not by_canonical:
         return []
-    found = client.mget(index=alias, ids=sorted(by_canonical), source_includes=["near_duplicates"])
     actions = []
-    for doc in found["docs"]:
-        if not doc.get("found"):
-            continue
+    for doc in get_docs(client, alias, sorted(by_canonical), ["near_duplicates"]):
         current = doc["_source"].get("near_duplicates") or []
         merged = sorted(set(current) | by_canonical[doc["_id"]])
         if merged != sorted(current):
-            actions.append({"_op_type": "update", "_index": alias, "_id": doc["_id"],
+            actions.append({"_op_type": "update", "_index": doc["_index"], "_id": doc["_id"],
                             "doc": {"near_duplicates": merged}})
     return actions

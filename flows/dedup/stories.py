@@ -9,6 +9,7 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from flows.dedup.recent import RecentArticles
+from flows.index.layout import get_docs
 from transforms.dedup.stories import (
     MIN_SHARED_KEYS,
     STORY_WINDOW,
@@ -56,8 +57,7 @@ def fetch_candidates(client: Elasticsearch, alias: str, batch: Sequence[StoryCan
             hits.update((hit["_id"], hit["_source"]) for hit in response["hits"]["hits"])
     missing = sorted(set(also) - hits.keys())
     if missing:
-        docs = client.mget(index=alias, ids=missing, source_includes=SOURCE_FIELDS)["docs"]
-        hits.update((doc["_id"], doc["_source"]) for doc in docs if doc.get("found"))
+        hits.update((doc["_id"], doc["_source"]) for doc in get_docs(client, alias, missing, SOURCE_FIELDS))
     rebuilt = (candidate_from_source(doc_id, source) for doc_id, source in sorted(hits.items()))
     return [candidate for candidate in rebuilt if candidate is not None]
 

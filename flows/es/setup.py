@@ -19,6 +19,7 @@ from elasticsearch import BadRequestError, Elasticsearch
 
 from flows.es.analysis import add_missing_analysis
 from flows.es.templates import apply_to_index, put_if_changed, with_index_settings
+from flows.index.layout import MONTH_SUFFIX, forget_layouts, live_indices, month_index, month_of, version_of
 
 DEFAULT_ALIAS = "articles"
 MAPPINGS_DIR = Path(__file__).resolve().parents[2] / "index_mappings"
@@ -66,6 +67,7 @@ def drop_family(client: Elasticsearch, alias: str) -> None:
     names = list(client.indices.get(index=f"{alias}-*", expand_wildcards="all").keys())
     if names:
         client.indices.delete(index=names)
+    forget_layouts()
     for template in (alias, *(f"{alias}-{name}" for name in COMPANIONS)):
         client.options(ignore_status=404).indices.delete_index_template(name=template)
 
@@ -75,16 +77,10 @@ def versioned_name(alias: str, version: int) -> str:
 
 
 def existing_versions(client: Elasticsearch, alias: str) -> list[int]:
+    """Versions by their indices: ``articles-v2``, or its months ``articles-v2-2024.05``."""
     names = client.indices.get(index=f"{alias}-v*", expand_wildcards="open,closed").keys()
-    pattern = re.compile(rf"^{re.escape(alias)}-v(\d+)$")
-    return sorted(int(m.group(1)) for name in names if (m := pattern.match(name)))
-
-
-def alias_target(client: Elasticsearch, alias: str) -> str | None:
-    if not client.indices.exists_alias(name=alias):
-        return None
-    names: list[str] = sorted(client.indices.get_alias(name=alias).keys())
-    return names[-1]
+    pattern = re.compile(rf"^{re.escape(alias)}-v(\d+)(-\d{{4}}\.\d{{2}})?$")
+    return sorted({int(m.group(1)) for name in names if (m := pattern.match(name))})
 
 
 @dataclass
@@ -93,10 +89,12 @@ class SetupReport:
     index: str
     alias: str
     created: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         done = ", ".join(self.created) if self.created else "nothing new (already set up)"
-        return [f"template {self.template}, index {self.index}, alias {self.alias} → {self.index}", f"created: {done}"]
+        return [f"template {self.template}, index {self.index}, alias {self.alias} → {self.index}",
+                f"created: {done}", *self.notes]
 
 
 def put_template(client: Elasticsearch, alias: str, index_settings: Mapping[str, object] | None = None) -> list[str]:
@@ -147,28 +145,37 @@ def create_index(client: Elasticsearch, name: str) -> None:
 
 
 def setup(client: Elasticsearch, alias: str, upgrade: bool = True,
-          index_settings: Mapping[str, object] | None = None) -> SetupReport:
+          index_settings: Mapping[str, object] | None = None, monthly: bool = False) -> SetupReport:
     """Idempotent: a second call creates nothing. ``upgrade`` off (a rebuild, which makes a new index anyway)
-    leaves the live index's mapping as it is. ``index_settings`` (replicas, refresh interval) are also set on the
-    live index."""
+    leaves the live indices' mapping as it is. ``index_settings`` (replicas, refresh interval) are also set on the
+    live indices. ``monthly`` (``flows.index.layout``) is how a new alias is laid out: one index, or one per month
+    (this month's first); an alias that exists keeps its layout until a rebuild."""
     report = SetupReport(template=alias, index="", alias=alias)
     report.created += template_said(alias, put_template(client, alias, index_settings))
-    target = alias_target(client, alias)
-    if target is not None:
-        report.created += apply_to_index(client, target, index_settings or {})
-    if target is not None and upgrade and (index_version(client, target) or 0) < template_version():
-        added = update_mapping(client, target)
-        report.created += [f"{component} added to {target}" for component in added]
-        report.created.append(f"mapping of {target} updated")
-    if target is None:
-        if client.indices.exists(index=alias):
-            raise RuntimeError(f"An index named {alias!r} exists where the alias should be: delete or rename it.")
-        versions = existing_versions(client, alias)
-        target = versioned_name(alias, (versions[-1] if versions else 0) + 1)
-        if not client.indices.exists(index=target):
-            create_index(client, target)
-            report.created.append(f"index {target}")
-        client.indices.update_aliases(actions=[{"add": {"index": target, "alias": alias, "is_write_index": True}}])
-        report.created.append(f"alias {alias}")
-    report.index = target
+    forget_layouts()
+    live = live_indices(client, alias)
+    for index in live:
+        report.created += apply_to_index(client, index, index_settings or {})
+        if upgrade and (index_version(client, index) or 0) < template_version():
+            added = update_mapping(client, index)
+            report.created += [f"{component} added to {index}" for component in added]
+            report.created.append(f"mapping of {index} updated")
+    if live:
+        report.index = version_of(live[-1])
+        if monthly != any(MONTH_SUFFIX.match(index) for index in live):
+            report.notes.append(f"{alias} is {'months' if not monthly else 'one index'}; NEWSINDEX_MONTHLY_INDICES="
+                                f"{str(monthly).lower()} takes effect with `newsindex run --rebuild PATH...`")
+        return report
+    if client.indices.exists(index=alias):
+        raise RuntimeError(f"An index named {alias!r} exists where the alias should be: delete or rename it.")
+    versions = existing_versions(client, alias)
+    report.index = versioned_name(alias, (versions[-1] if versions else 0) + 1)
+    first = month_index(report.index, month_of({})) if monthly else report.index
+    if not client.indices.exists(index=first):
+        create_index(client, first)
+        report.created.append(f"index {first}")
+    single = {} if monthly else {"is_write_index": True}  # months are written by name, never through the alias
+    client.indices.update_aliases(actions=[{"add": {"index": first, "alias": alias, **single}}])
+    report.created.append(f"alias {alias}")
+    forget_layouts()
     return report

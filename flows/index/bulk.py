@@ -20,6 +20,8 @@ from typing import Any
 from elasticsearch import ApiError, Elasticsearch
 from elasticsearch.helpers import streaming_bulk
 
+from flows.index.layout import place
+
 
 @dataclass(frozen=True)
 class BulkLimits:
@@ -88,7 +90,18 @@ def send_once(client: Elasticsearch, actions: list[dict[str, Any]], limits: Bulk
 
 def bulk_load(client: Elasticsearch, actions: Iterable[dict[str, Any]],
               limits: BulkLimits = BulkLimits()) -> Iterator[ItemResult]:
-    """One ItemResult per action (retried ones when they settle). Deletes of missing documents count as success."""
+    """One ItemResult per action (retried ones when they settle). Deletes of missing documents count as success.
+    Actions on an alias of monthly indices are placed first (``flows.index.layout.place``)."""
+    placed = place(client, list(actions))
+    for action, reason in placed.refused:
+        yield ItemResult(str(action["_id"]), action.get("_op_type", "index"), False, 400, reason)
+    yield from load_all(client, placed.actions, limits)
+    for item in load_all(client, placed.moves, limits):
+        if not item.ok:
+            raise RuntimeError(f"could not delete the copy of {item.doc_id} its new date moved: {item.error}")
+
+
+def load_all(client: Elasticsearch, actions: list[dict[str, Any]], limits: BulkLimits) -> Iterator[ItemResult]:
     pending: list[dict[str, Any]] = []
     for action in actions:
         if too_large(action, limits):

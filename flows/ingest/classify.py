@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from elasticsearch import Elasticsearch
 
+from flows.index.layout import get_docs
 from transforms.dedup.identity import article_id
 from transforms.models import CleanArticle
 
@@ -128,8 +129,7 @@ class RunMemory:
 def fetch_existing(client: Elasticsearch, alias: str, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     if not ids:
         return {}
-    found = client.mget(index=alias, ids=list(dict.fromkeys(ids)), source_includes=SOURCE_FIELDS)
-    return {doc["_id"]: doc["_source"] for doc in found["docs"] if doc.get("found")}
+    return {doc["_id"]: doc["_source"] for doc in get_docs(client, alias, ids, SOURCE_FIELDS)}
 
 
 def ids_by_origin(client: Elasticsearch, alias: str, articles: Sequence[CleanArticle]) -> dict[str, list[str]]:

@@ -154,10 +154,11 @@ def ingest(paths: list[str], options: IngestOptions | None = None) -> RunReport:
     settings = Settings()
     alias = settings.index
     client = connect_checked(settings)  # fails fast, before anything is recorded as done
-    setup(client, alias, upgrade=not options.rebuild, index_settings=settings.index_settings)
+    setup(client, alias, upgrade=not options.rebuild, index_settings=settings.index_settings,
+          monthly=settings.monthly_indices)
     deadletters.ensure_store(client, alias, settings.index_settings)
     ensure_registry(client, alias, settings.index_settings)
-    target = lifecycle.start_rebuild(client, alias) if options.rebuild else alias
+    target = lifecycle.start_rebuild(client, alias, settings.monthly_indices) if options.rebuild else alias
     roots = [str(source_path(p).resolve()) for p in paths]
     rules = options.input_rules(roots)
     report = RunReport(run_id=current_run_id(), index=target, pipeline_version=pipeline_version(),

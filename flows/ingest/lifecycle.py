@@ -10,50 +10,108 @@ from dataclasses import dataclass
 from elasticsearch import Elasticsearch
 from elasticsearch.helpers import scan
 
-from flows.es.setup import alias_target, existing_versions, versioned_name
+from flows.es.setup import existing_versions, versioned_name
+from flows.index.layout import (
+    ensure_month,
+    forget_layouts,
+    layout,
+    live_indices,
+    month_of,
+    rebuild_target,
+    version_of,
+)
 from flows.read import READ_EVERYTHING, InputRules, display_path
 
 
-def start_rebuild(client: Elasticsearch, alias: str) -> str:
-    """Creates the next versioned index (the template gives it settings and mappings) and returns its name.
-    The alias keeps pointing at the old index until ``swap_alias``, so searches never see a half-built index."""
+def start_rebuild(client: Elasticsearch, alias: str, monthly: bool = False) -> str:
+    """Creates the next versioned index (the template gives it settings and mappings) and returns what the run
+    writes to: that index, or (``monthly``) the pattern of its months, whose first is this month's. The alias keeps
+    pointing at the old indices until ``swap_alias``, so searches never see a half-built index."""
     versions = existing_versions(client, alias)
-    target = versioned_name(alias, (versions[-1] if versions else 0) + 1)
-    client.indices.create(index=target)
+    base = versioned_name(alias, (versions[-1] if versions else 0) + 1)
+    forget_layouts()
+    if not monthly:
+        client.indices.create(index=base)
+        return base
+    target = rebuild_target(base)
+    ensure_month(client, layout(client, target), month_of({}))
     return target
 
 
 def swap_alias(client: Elasticsearch, alias: str, target: str) -> str | None:
-    """One atomic ``_aliases`` call: readers see the old index until the instant they see the new one."""
+    """One atomic ``_aliases`` call: readers see the old indices until the instant they see the new ones (one
+    index, or every month of a monthly rebuild). Returns the version the alias left."""
     client.indices.refresh(index=target)
-    previous = alias_target(client, alias)
-    actions: list[dict[str, dict[str, object]]] = []
-    if previous:
-        actions.append({"remove": {"index": previous, "alias": alias}})
-    actions.append({"add": {"index": target, "alias": alias, "is_write_index": True}})
+    previous = live_indices(client, alias)
+    new = sorted(client.indices.get(index=target).keys())
+    actions: list[dict[str, dict[str, object]]] = [{"remove": {"index": name, "alias": alias}} for name in previous]
+    single = not target.endswith("-*")  # one index takes the alias's writes too; months are written by name
+    actions += [{"add": {"index": name, "alias": alias, **({"is_write_index": True} if single else {})}}
+                for name in new]
     client.indices.update_aliases(actions=actions)
-    return previous
+    forget_layouts()
+    return version_of(previous[-1]) if previous else None
+
+
+@dataclass(frozen=True)
+class ConcreteIndex:
+    name: str
+    documents: int
+    bytes: int
+    live: bool
 
 
 @dataclass(frozen=True)
 class VersionedIndex:
     name: str
     documents: int
-    live: bool
+    live: bool  # the alias holds it, or (rebuilt month by month) some of its months
+    indices: tuple[ConcreteIndex, ...] = ()  # its months, when it has them
 
 
 def list_versions(client: Elasticsearch, alias: str) -> list[VersionedIndex]:
-    live = alias_target(client, alias)
-    names = [versioned_name(alias, v) for v in existing_versions(client, alias)]
-    counts = {n: client.count(index=n)["count"] for n in names}
-    return [VersionedIndex(n, counts[n], n == live) for n in names]
+    """Every version of the alias's family, with its documents, and its months with their counts and sizes."""
+    live = set(live_indices(client, alias))
+    names = names_of(client, alias)
+    rows: list[dict[str, str]] = client.cat.indices(  # type: ignore[assignment]
+        index=f"{alias}-v*", format="json", bytes="b", h="index,store.size", expand_wildcards="open").body
+    articles = articles_per_index(client, f"{alias}-v*")  # the cat API counts each nested passage as a document
+    concrete = sorted((ConcreteIndex(row["index"], articles.get(row["index"], 0), int(row.get("store.size") or 0),
+                                     row["index"] in live)
+                       for row in rows if version_of(row["index"]) in names), key=lambda index: index.name)
+    versions = []
+    for name in names:
+        months = tuple(index for index in concrete if index.name != name and version_of(index.name) == name)
+        documents = sum(m.documents for m in months) if months else client.count(index=name)["count"]
+        versions.append(VersionedIndex(name, documents, name in live or any(m.live for m in months), months))
+    return versions
+
+
+def articles_per_index(client: Elasticsearch, pattern: str) -> dict[str, int]:
+    aggs = {"per_index": {"terms": {"field": "_index", "size": 10_000}}}
+    found = client.search(index=pattern, size=0, aggs=aggs, track_total_hits=False)["aggregations"]
+    return {bucket["key"]: int(bucket["doc_count"]) for bucket in found["per_index"]["buckets"]}
+
+
+def names_of(client: Elasticsearch, alias: str) -> list[str]:
+    return [versioned_name(alias, v) for v in existing_versions(client, alias)]
 
 
 def drop_old(client: Elasticsearch, alias: str) -> list[str]:
-    old = [v.name for v in list_versions(client, alias) if not v.live]
-    if old:
-        client.indices.delete(index=old)
-    return old
+    """Deletes every index of the family the alias does not hold: whole versions, and the months a month-by-month
+    rebuild replaced. Returns what went: a version's name when all of it went, else its months' names."""
+    dropped: list[str] = []
+    names: list[str] = []
+    for version in list_versions(client, alias):
+        if version.indices:
+            old = [m.name for m in version.indices if not m.live]
+        else:
+            old = [] if version.live else [version.name]
+        names += old
+        dropped += [version.name] if old and not version.live else old
+    if names:
+        client.indices.delete(index=names)
+    return dropped
 
 
 def under_roots_query(roots: Sequence[str]) -> dict[str, object]:

@@ -46,12 +46,13 @@ def only_articles(paths: Sequence[str], follow_symlinks: bool, rules: InputRules
 
 
 def preflight(client: Elasticsearch, alias: str, paths: Sequence[str], follow_symlinks: bool,
-              rules: InputRules | None = None, index_settings: Mapping[str, object] | None = None) -> RunReport | None:
+              rules: InputRules | None = None, index_settings: Mapping[str, object] | None = None,
+              monthly: bool = False) -> RunReport | None:
     """The complete report of a run over unchanged inputs, or None when the flow has work to do. ``rules`` are the
     run's input rules without roots (``IngestOptions.input_rules``): they are relative to these paths."""
     started = time.perf_counter()
     # what every run's first step does: a newer template is applied in place
-    setup(client, alias, upgrade=True, index_settings=index_settings)
+    setup(client, alias, upgrade=True, index_settings=index_settings, monthly=monthly)
     version = pipeline_version()
     roots = [str(source_path(p).resolve()) for p in paths]
     rules = (rules or InputRules()).model_copy(update={"roots": tuple(roots)})

@@ -22,6 +22,7 @@ from flows.dedup.recent import RecentArticles
 from flows.index import deadletters
 from flows.index.bulk import bulk_load
 from flows.index.entity_registry import name_batch
+from flows.index.layout import get_docs
 from flows.ingest.classify import Decision, RunMemory, classify, ids_by_labels, known_inputs
 from flows.ingest.dedup_step import DedupFields, dedup_batch
 from flows.ingest.writes import index_actions
@@ -169,9 +170,8 @@ def recorded_copies(client: Elasticsearch, index: str, ids: Sequence[str]) -> di
     decided again (one of them becomes the kept copy), never left as duplicates of nothing."""
     if not ids:
         return {}
-    found = client.mget(index=index, ids=list(dict.fromkeys(ids)), source_includes=["duplicates.paths"])
     return {doc["_id"]: list(doc["_source"].get("duplicates", {}).get("paths", []))
-            for doc in found["docs"] if doc.get("found")}
+            for doc in get_docs(client, index, ids, ["duplicates.paths"])}
 
 
 def withdraw_actions(client: Elasticsearch, index: str, failures: Sequence[Failure]) -> list[dict[str, Any]]:

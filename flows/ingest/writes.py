@@ -10,6 +10,7 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from flows.index.document import to_document
+from flows.index.layout import get_docs
 from flows.ingest.classify import Copy, Decision, RunMemory, input_key
 from transforms.models import EnrichedArticle, Origin
 
@@ -48,14 +49,11 @@ def duplicate_updates(client: Elasticsearch, alias: str, memory: RunMemory) -> l
     URL is kept."""
     if not memory.duplicates:
         return []
-    found = client.mget(index=alias, ids=list(memory.duplicates), source_includes=MERGED_FIELDS)
     actions = []
-    for doc in found["docs"]:
-        if not doc.get("found"):
-            continue
+    for doc in get_docs(client, alias, list(memory.duplicates), MERGED_FIELDS):
         update = merged_fields(doc["_source"], memory.duplicates[doc["_id"]], memory.source_hashes)
         if update:
-            actions.append({"_op_type": "update", "_index": alias, "_id": doc["_id"], "doc": update})
+            actions.append({"_op_type": "update", "_index": doc["_index"], "_id": doc["_id"], "doc": update})
     return actions
 
 

@@ -79,9 +79,9 @@ def cmd_related(args: argparse.Namespace, settings: Settings) -> int:
         TEMPLATE,
         UnknownArticle,
         format_related,
+        locate_article,
         related_hits,
         related_params,
-        resolve_article,
         run_related,
     )
     from flows.search.render import render
@@ -94,11 +94,11 @@ def cmd_related(args: argparse.Namespace, settings: Settings) -> int:
 
     client = connect_checked(settings)
     try:
-        article_id = resolve_article(client, settings.index, args.id)
+        article_id, holder = locate_article(client, settings.index, args.id)
     except UnknownArticle as exc:
         print(f"newsindex: {exc}", file=sys.stderr)
         return 2
-    response = run_related(client, settings.index, related_params(article_id, settings.index, args.size, args.filter))
+    response = run_related(client, settings.index, related_params(article_id, holder, args.size, args.filter))
     note_if_partial(response)
     if args.json:
         print(json.dumps({"id": article_id, "related": related_hits(response)}, ensure_ascii=False))

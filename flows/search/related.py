@@ -13,6 +13,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
+from flows.index.layout import get_docs
 from flows.search.limits import BadValue, check_text, check_window
 from flows.search.query import for_terminal, parse_filters
 from flows.search.render import render
@@ -47,9 +48,16 @@ def check_reference(reference: str) -> str:
 
 def resolve_article(client: Elasticsearch, alias: str, reference: str) -> str:
     """The id of the article a user names by id, canonical URL or source file path."""
+    return locate_article(client, alias, reference)[0]
+
+
+def locate_article(client: Elasticsearch, alias: str, reference: str) -> tuple[str, str]:
+    """The article's id and the concrete index that holds it: the template's lookups by id (``more_like_this``,
+    terms lookups) run on one index, and an alias of monthly indices has many."""
     check_reference(reference)
-    if len(reference.encode()) <= MAX_ID_BYTES and client.exists(index=alias, id=reference):
-        return reference
+    if len(reference.encode()) <= MAX_ID_BYTES and (found := get_docs(client, alias, [reference], [],
+                                                                       realtime=False)):
+        return reference, str(found[0]["_index"])
     keys = [reference, *local_path(reference)]
     query = {"bool": {"should": [{"term": {"url": reference}}, {"terms": {"origin.key": keys}},
                                  {"terms": {"origin.path": keys}}]}}
@@ -57,7 +65,7 @@ def resolve_article(client: Elasticsearch, alias: str, reference: str) -> str:
     if not hits:
         shown = reference if len(reference) <= 120 else reference[:119] + "…"
         raise UnknownArticle(f"no article with id, URL or path {shown!r} in {alias}")
-    return str(hits[0]["_id"])
+    return str(hits[0]["_id"]), str(hits[0]["_index"])
 
 
 def local_path(reference: str) -> list[str]:

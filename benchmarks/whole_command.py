@@ -1,0 +1,92 @@
+"""The whole ``newsindex run`` command over BBC beside the NER-only bound, by the user's clock (issue 17).
+
+    .venv/bin/python -m benchmarks.whole_command [--repeat 1] [--workers 2] [--monthly]
+
+Runs the command as a person does (a new process, the local services already up, a fresh alias), timed from
+process start to exit, then measures in the same session the NER-only bound: the same model over the same cleaned
+texts with as many processes as the run has workers (``benchmarks.pipeline.ner_bound``). It prints where the
+command's time went, from the report's timestamps: before the flow started (imports, preflight, Prefect), the flow
+itself (its own timer), and after it (the report, Prefect's shutdown). The last line is JSON: the ratio of the bound
+to the whole command (the issue's measure) and to the flow's own wall time. ``--monthly`` sets
+``NEWSINDEX_MONTHLY_INDICES`` (the cost of the monthly layout's lookups).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from benchmarks.pipeline import BBC, TOPICS, ner_bound
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def whole_run(paths: list[Path], workers: int, monthly: bool, report: Path) -> dict[str, Any]:
+    alias = f"bench-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "NEWSINDEX_INDEX": alias, "NEWSINDEX_MONTHLY_INDICES": "true" if monthly else "false"}
+    command = [str(ROOT / ".venv" / "bin" / "newsindex"), "run", *map(str, paths), "--workers", str(workers),
+               "--no-progress", "--report", str(report)]
+    try:
+        began_at = time.time()
+        started = time.perf_counter()
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
+        wall = time.perf_counter() - started
+        ended_at = time.time()
+        if done.returncode != 0:
+            raise SystemExit(f"`newsindex run` failed ({done.returncode}): {done.stderr[-1500:]}")
+        ran = json.loads(report.read_text())
+    finally:
+        drop(alias)
+    flow_started = datetime.fromisoformat(ran["started_at"]).timestamp()
+    flow_finished = datetime.fromisoformat(ran["finished_at"]).timestamp()
+    return {"wall": wall, "flow": ran["wall_seconds"], "indexed": ran["indexed"],
+            "before_flow": flow_started - began_at, "after_flow": ended_at - flow_finished,
+            "stages": ran["stage_seconds"]}
+
+
+def drop(alias: str) -> None:
+    from flows.es.client import connect
+    from flows.es.setup import drop_family
+    from flows.settings import Settings
+
+    drop_family(connect(Settings()), alias)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--monthly", action="store_true")
+    args = parser.parse_args(argv)
+    paths = [BBC / topic for topic in TOPICS]
+    runs = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for attempt in range(args.repeat):
+            runs.append(whole_run(paths, args.workers, args.monthly, Path(tmp) / f"report-{attempt}.json"))
+            run = runs[-1]
+            print(f"run {attempt + 1}: whole command {run['wall']:.1f} s = {run['before_flow']:.1f} before the flow "
+                  f"+ {run['flow']:.1f} flow + {run['after_flow']:.1f} after; {run['indexed']} indexed", flush=True)
+            print("  stage seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in run["stages"].items()), flush=True)
+    _, words, bound = ner_bound(paths, args.workers)
+    wall = statistics.median(r["wall"] for r in runs)
+    flow = statistics.median(r["flow"] for r in runs)
+    print(f"NER-only bound: {words} words in {bound:.1f} s ({args.workers} processes)")
+    print(f"ratio bound / whole command {bound / wall:.2f}; bound / flow's own wall time {bound / flow:.2f}")
+    print(json.dumps({"whole_command_s": round(wall, 2), "flow_s": round(flow, 2), "ner_bound_s": round(bound, 2),
+                      "ratio_whole": round(bound / wall, 3), "ratio_flow": round(bound / flow, 3),
+                      "monthly": args.monthly, "workers": args.workers}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

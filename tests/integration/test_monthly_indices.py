@@ -1,0 +1,227 @@
+"""Issue 17, point 4: one index per month of publication behind the alias (``NEWSINDEX_MONTHLY_INDICES``).
+
+Everything that reads a document by id (the unchanged check, copies, near-duplicate links, stories, prunes,
+``newsindex related``) must find it in whichever month holds it; every write must name that month; a document
+whose date changes moves, and is never left twice; a rebuild makes the next version's months and swaps them all
+at once."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from elasticsearch import Elasticsearch
+
+from flows import cli
+from flows.ingest.flow import IngestOptions, ingest
+from flows.ingest.lifecycle import drop_old, list_versions
+
+pytestmark = [pytest.mark.integration, pytest.mark.flow]
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+INLINE = IngestOptions(workers=0)
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
+DATES = ["2024-01-15T09:00:00Z", "2024-02-03T12:00:00Z", "2024-02-20T18:30:00Z", "2024-05-01T06:00:00Z"]
+THIS_MONTH = f"{datetime.now(UTC):%Y.%m}"
+
+
+@pytest.fixture
+def monthly(alias_env: str) -> Iterator[str]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NEWSINDEX_MONTHLY_INDICES", "true")
+        yield alias_env
+
+
+def record(i: int, date: str | None, body: str | None = None) -> dict[str, str]:
+    fields = {"url": f"https://news.example/{i}", "title": f"Article {i}",
+              "body": body if body is not None else SEED_FILES[i].read_text()}
+    return {**fields, "published_at": date} if date else fields
+
+
+def write_feed(folder: Path, records: list[dict[str, str]]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    feed = folder / "feed.jsonl"
+    feed.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return feed
+
+
+def placement(es: Elasticsearch, alias: str) -> dict[str, str]:
+    """URL → the concrete index that holds it; fails if a document is held twice."""
+    es.indices.refresh(index=alias)
+    hits = es.search(index=alias, size=100, source_includes=["url", "origin.key"])["hits"]["hits"]
+    ids = Counter(hit["_id"] for hit in hits)
+    assert max(ids.values()) == 1, ids
+    return {hit["_source"]["url"] or hit["_source"]["origin"]["key"]: hit["_index"] for hit in hits}
+
+
+def test_articles_are_filed_by_month_and_a_rerun_finds_each_of_them(es: Elasticsearch, prefect_harness: None,
+                                                                    monthly: str, tmp_path: Path) -> None:
+    records = [record(i, date) for i, date in enumerate(DATES)] + [record(4, None)]
+    feed = write_feed(tmp_path / "in", records)
+    first = ingest(paths=[str(feed)], options=INLINE)
+    assert (first.indexed, first.accounted) == (5, True)
+    where = placement(es, monthly)
+    assert where == {
+        "https://news.example/0": f"{monthly}-v1-2024.01", "https://news.example/1": f"{monthly}-v1-2024.02",
+        "https://news.example/2": f"{monthly}-v1-2024.02", "https://news.example/3": f"{monthly}-v1-2024.05",
+        "https://news.example/4": f"{monthly}-v1-{THIS_MONTH}"}  # no date: the month it was first seen
+    assert es.indices.get_alias(name=monthly).keys() == set(where.values())
+    again = ingest(paths=[str(feed)], options=INLINE)
+    assert (again.indexed, again.unchanged, again.accounted) == (0, 5, True)
+
+
+def test_a_new_date_moves_the_document_and_leaves_no_copy(es: Elasticsearch, prefect_harness: None,
+                                                          monthly: str, tmp_path: Path) -> None:
+    feed = write_feed(tmp_path / "in", [record(0, DATES[0]), record(1, DATES[1])])
+    ingest(paths=[str(feed)], options=INLINE)
+    write_feed(tmp_path / "in", [record(0, "2023-11-30T23:00:00Z"), record(1, DATES[1])])
+    report = ingest(paths=[str(feed)], options=INLINE)
+    assert (report.indexed, report.unchanged, report.accounted) == (1, 1, True)
+    where = placement(es, monthly)
+    assert where["https://news.example/0"] == f"{monthly}-v1-2023.11"
+    assert es.count(index=f"{monthly}-v1-2024.01")["count"] == 0
+    assert es.count(index=monthly)["count"] == 2
+
+
+def test_copies_near_duplicates_and_stories_link_across_months(es: Elasticsearch, prefect_harness: None,
+                                                               monthly: str, tmp_path: Path) -> None:
+    """The kept copy is in January; its exact copy (February) and a reworded copy (May) must find it there."""
+    original = SEED_FILES[0].read_text()
+    lines = [line for line in original.splitlines() if line.strip()]
+    reworded = "\n".join([lines[0], "Reports say: " + lines[1], *lines[2:]]) + "\n\nSyndicated by Wire Partners.\n"
+    first = write_feed(tmp_path / "a", [record(0, DATES[0])])
+    ingest(paths=[str(first)], options=IngestOptions(workers=0, dedup_memory=0))
+    later = write_feed(tmp_path / "b", [{**record(0, DATES[1]), "url": "https://copy.example/0"},
+                                        {**record(9, DATES[3], reworded), "url": "https://other.example/9"}])
+    report = ingest(paths=[str(later)], options=IngestOptions(workers=0, dedup_memory=0))
+    assert (report.indexed, report.duplicate, report.accounted) == (1, 1, True)
+    es.indices.refresh(index=monthly)
+    docs = {hit["_source"]["url"]: hit for hit in es.search(index=monthly, size=10)["hits"]["hits"]}
+    kept, near = docs["https://news.example/0"], docs["https://other.example/9"]
+    assert kept["_index"] == f"{monthly}-v1-2024.01" and near["_index"] == f"{monthly}-v1-2024.05"
+    assert kept["_source"]["duplicates"]["urls"] == ["https://copy.example/0"]
+    assert near["_source"]["duplicate_of"] == kept["_id"]
+    assert kept["_source"]["near_duplicates"] == [near["_id"]]
+    assert near["_source"]["story_id"] == kept["_source"]["story_id"]
+
+
+def test_prune_rebuild_and_the_indices_command(es: Elasticsearch, prefect_harness: None, monthly: str,
+                                               tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "in"
+    write_feed(folder, [record(i, date) for i, date in enumerate(DATES)])
+    shutil.copy(SEED_FILES[4], folder / "bare.txt")
+    ingest(paths=[str(folder)], options=INLINE)
+    (folder / "bare.txt").unlink()
+    pruned = ingest(paths=[str(folder)], options=IngestOptions(workers=0, prune=True))
+    assert (pruned.pruned, pruned.unchanged) == (1, 4)
+    assert es.count(index=monthly)["count"] == 4
+    rebuilt = ingest(paths=[str(folder)], options=IngestOptions(workers=0, rebuild=True))
+    assert (rebuilt.indexed, rebuilt.previous_index) == (4, f"{monthly}-v1")
+    assert set(es.indices.get_alias(name=monthly)) == {f"{monthly}-v2-{m}" for m in ("2024.01", "2024.02", "2024.05",
+                                                                                     THIS_MONTH)}
+    versions = {v.name: v for v in list_versions(es, monthly)}
+    assert (versions[f"{monthly}-v1"].live, versions[f"{monthly}-v2"].live) == (False, True)
+    assert versions[f"{monthly}-v2"].documents == 4
+    assert {m.name: m.documents for m in versions[f"{monthly}-v2"].indices}[f"{monthly}-v2-2024.02"] == 2
+    assert cli.main(["indices"]) == 0
+    shown = capsys.readouterr().out
+    assert f"  {monthly}-v2-2024.02\t2 docs\t" in shown and f"{monthly}-v2\t4 docs\t← {monthly}" in shown
+    assert drop_old(es, monthly) == [f"{monthly}-v1"]
+    assert not es.indices.get(index=f"{monthly}-v1*").body
+    doc_id = es.search(index=monthly, size=1, query={"term": {"url": "https://news.example/1"}})["hits"]["hits"][0]
+    assert cli.main(["related", doc_id["_id"]]) == 0  # a lookup by id over many months
+    assert "Article" in capsys.readouterr().out
+
+
+def test_a_single_index_alias_keeps_its_layout_until_a_rebuild(es: Elasticsearch, prefect_harness: None,
+                                                               alias_env: str, tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    feed = write_feed(tmp_path / "in", [record(0, DATES[0]), record(3, DATES[3])])
+    ingest(paths=[str(feed)], options=INLINE)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NEWSINDEX_MONTHLY_INDICES", "true")
+        assert cli.main(["setup"]) == 0
+        assert "takes effect with `newsindex run --rebuild" in capsys.readouterr().out
+        assert set(es.indices.get_alias(name=alias_env)) == {f"{alias_env}-v1"}
+        assert cli.main(["indices", "--rebuild-month", "2024.01"]) == 2
+        assert "is not laid out by month" in capsys.readouterr().err
+        ingest(paths=[str(feed)], options=IngestOptions(workers=0, rebuild=True))
+    assert set(es.indices.get_alias(name=alias_env)) == {f"{alias_env}-v2-2024.01", f"{alias_env}-v2-2024.05",
+                                                         f"{alias_env}-v2-{THIS_MONTH}"}
+
+
+def sources(es: Elasticsearch, alias: str) -> dict[str, dict]:
+    es.indices.refresh(index=alias)
+    return {hit["_id"]: hit["_source"] for hit in es.search(index=alias, size=100)["hits"]["hits"]}
+
+
+def test_one_month_is_rebuilt_alone_and_the_corpus_reads_as_before(es: Elasticsearch, prefect_harness: None,
+                                                                   monthly: str, tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    feed = write_feed(tmp_path / "in", [record(i, date) for i, date in enumerate(DATES)])
+    ingest(paths=[str(feed)], options=INLINE)
+    before = sources(es, monthly)
+    assert cli.main(["indices", "--rebuild-month", "2024.02"]) == 0
+    assert f"rebuilt 2024.02: 2 docs copied from {monthly}-v1-2024.02 into {monthly}-v2-2024.02" in \
+        capsys.readouterr().out
+    assert set(es.indices.get_alias(name=monthly)) == {f"{monthly}-v1-2024.01", f"{monthly}-v2-2024.02",
+                                                       f"{monthly}-v1-2024.05", f"{monthly}-v1-{THIS_MONTH}"}
+    assert sources(es, monthly) == before  # the same documents, as they were: no NLP ran
+    again = ingest(paths=[str(feed)], options=INLINE)
+    assert (again.unchanged, again.accounted) == (4, True)
+    edited = [record(i, date) for i, date in enumerate(DATES)]
+    edited[0]["body"] += "\nThe ministry added on Monday that talks would resume within weeks.\n"
+    write_feed(tmp_path / "in", edited)
+    changed = ingest(paths=[str(feed)], options=INLINE)
+    assert (changed.indexed, changed.unchanged) == (1, 3)
+    where = placement(es, monthly)  # one copy of each article; a new write goes to the newest version's month
+    assert where["https://news.example/0"] == f"{monthly}-v2-2024.01"
+    assert es.count(index=f"{monthly}-v1-2024.01")["count"] == 0
+    assert cli.main(["indices", "--drop-old"]) == 0
+    shown = capsys.readouterr().out
+    assert f"dropped: {monthly}-v1-2024.02\n" in shown
+    assert f"{monthly}-v1\t1 docs\t← {monthly}" in shown and f"  {monthly}-v2-2024.02\t2 docs\t" in shown
+
+
+@pytest.mark.parametrize("month, says", [("2024-02", "a month is written YYYY.MM"), ("2019.07", "no index of 2019.07"),
+                                         ("2024.13", "a month is written YYYY.MM")])
+def test_a_month_rebuild_refuses_what_it_cannot_do(es: Elasticsearch, prefect_harness: None, monthly: str,
+                                                   tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                   month: str, says: str) -> None:
+    ingest(paths=[str(write_feed(tmp_path / "in", [record(0, DATES[0])]))], options=INLINE)
+    assert cli.main(["indices", "--rebuild-month", month]) == 2
+    assert says in capsys.readouterr().err
+    assert set(es.indices.get_alias(name=monthly)) == {f"{monthly}-v1-2024.01", f"{monthly}-v1-{THIS_MONTH}"}
+
+
+def test_the_command_line_run_files_by_month_from_its_first_step(es: Elasticsearch, prefect_harness: None,
+                                                                 monthly: str, tmp_path: Path) -> None:
+    """`newsindex run` sets the alias up before the flow (its no-op preflight): the layout must be the same."""
+    feed = write_feed(tmp_path / "in", [record(0, DATES[0]), record(3, DATES[3])])
+    assert cli.main(["run", str(feed)]) == 0
+    assert set(es.indices.get_alias(name=monthly)) == {f"{monthly}-v1-2024.01", f"{monthly}-v1-2024.05",
+                                                       f"{monthly}-v1-{THIS_MONTH}"}
+    assert cli.main(["run", str(feed)]) == 0  # nothing changed: the preflight finds both documents by id
+
+
+def test_a_month_the_cluster_refuses_to_make_costs_only_its_documents(es: Elasticsearch, prefect_harness: None,
+                                                                      monthly: str, tmp_path: Path) -> None:
+    """A month whose index cannot be made (here an alias already has its name; on a cluster, the shard limit)
+    dead-letters that month's articles; the others are indexed; the next run, once the cause is gone, indexes
+    them."""
+    blocker = f"{monthly}-blocker"
+    es.indices.create(index=blocker, aliases={f"{monthly}-v1-2024.02": {}})
+    try:
+        feed = write_feed(tmp_path / "in", [record(i, date) for i, date in enumerate(DATES)])
+        report = ingest(paths=[str(feed)], options=INLINE)
+        assert (report.indexed, report.dead_lettered, report.accounted) == (2, 2, True)
+        assert report.dead_letter_reasons == {"index/month_index_refused": 2}
+    finally:
+        es.indices.delete(index=blocker)
+    again = ingest(paths=[str(feed)], options=INLINE)
+    assert (again.indexed, again.unchanged, again.dead_lettered) == (2, 2, 0)
+    assert placement(es, monthly)["https://news.example/2"] == f"{monthly}-v1-2024.02"
