@@ -38,6 +38,7 @@ MOD = r"\b(?P<mod>(?i:early|mid|late|the\s(?:beginning|start|middle|end)\sof|end
 YEAR = r"(?:1[6-9]|20)\d\d"
 _NOT_NUMBER_BEFORE = r"(?<![\w$£€¥#.,/-])"
 _NOT_NUMBER_AFTER = r"(?![\w%/-]|[.,]\d|['’]s\b)"
+_AFTER_MOD_HYPHEN = r"(?<=(?i:mid)-)|(?<=(?i:late)-)|(?<=(?i:early)-)"  # "mid-1998": the hyphen binds the year to MOD
 PART_WORDS = r"(?i:morning|afternoon|evening|night)"
 PART = rf"(?P<part>{PART_WORDS})"
 DAY_WORD = r"\b(?i:today|tonight|tomorrow|yesterday)"
@@ -62,7 +63,7 @@ MONTH = re.compile(
 )
 YEAR_ONLY = re.compile(
     rf"(?:{MOD}[\s-]{{1,2}})?(?:\b(?P<fiscal>(?i:fiscal|calendar)(?:{S}(?i:year))?){S})?"
-    rf"{_NOT_NUMBER_BEFORE}(?P<y>{YEAR}){_NOT_NUMBER_AFTER}"
+    rf"(?:{_NOT_NUMBER_BEFORE}|{_AFTER_MOD_HYPHEN})(?P<y>{YEAR}){_NOT_NUMBER_AFTER}"
 )
 _RANGE_END = r"(?![\w%/-]|[.,]\d)"
 YEAR_RANGE_START = re.compile(rf"{_NOT_NUMBER_BEFORE}(?P<y>{YEAR})(?=-(?:{YEAR}|\d\d){_RANGE_END})")
