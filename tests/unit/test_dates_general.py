@@ -48,3 +48,44 @@ def test_hyphenated_numbers_that_are_not_modifiers_stay_out(year: int) -> None:
 def test_holidays_that_open_with_a_word_before_their_trigger() -> None:
     assert found("Fireworks lit the sky on New Year's Day.") == [("New Year's Day", "date", "2025-01-01")]
     assert found("Shops close early on New Year's Eve.") == [("New Year's Eve", "date", "2024-12-31")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The party daily Granma printed the letter.",
+        "The state-run daily said the talks had failed.",
+        "A report in the Daily Courier was denied.",
+        "The business weekly Fortune named him.",
+    ],
+)
+def test_a_newspaper_called_a_daily_is_no_frequency(text: str) -> None:
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "extent", "value"),
+    [
+        ("Trains leave daily for the coast.", "daily", "P1D"),
+        ("Daily flights resume next month.", "Daily", "P1D"),
+        ("The museum is open daily, the city said.", "daily", "P1D"),
+        ("The figures are published monthly.", "monthly", "P1M"),
+    ],
+)
+def test_frequency_adverbs_still_count(text: str, extent: str, value: str) -> None:
+    assert (extent, "set", value) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["She won a second term in office.", "It would be a second blow to the town.", "He made a second attempt."],
+)
+def test_a_second_before_a_noun_is_the_ordinal(text: str) -> None:
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["A second later the lights went out.", "He paused for a second.", "For a second, nobody spoke."]
+)
+def test_a_second_as_a_span(text: str) -> None:
+    assert [(m[0].lower(), m[2]) for m in found(text)] == [("a second", "PT1S")]

@@ -107,10 +107,27 @@ def duration(m: re.Match[str], ctx: Context) -> Timex | None:
     count = parse_number(m["num"]) if m["num"] else None
     if count is not None and count >= 1000:
         return None  # "the 1988 quarter" is a year, not 1988 quarters
+    if unit == "second" and _is_ordinal_second(m, ctx):
+        return None
     value = duration_value(unit, count, bool(m["half"]))
     if value is None:
         return None
     return Timex("duration", value, UNIT_GRANULARITY[unit])
+
+
+_AFTER_A_SECOND = frozenset(
+    {"later", "earlier", "ago", "before", "after", "or", "and", "of", "longer", "more", "too", "the", "he", "she",
+     "it", "they", "we", "i", "you"}
+)  # fmt: skip
+
+
+def _is_ordinal_second(m: re.Match[str], ctx: Context) -> bool:
+    """ "a second term", "a second blow": news uses "a second" before a noun as the ordinal far more often
+    than as one second; the unit reading needs a word that can follow a span ("a second later") or none."""
+    if (m["num"] or "").lower() not in ("a", "an") or m["det"] or m["half"]:
+        return False
+    following = ctx.next_word(m.end())
+    return following[:1].isalpha() and following.lower().rstrip(",.;:!?") not in _AFTER_A_SECOND
 
 
 _SPAN_BEFORE = frozenset({"for", "within", "over", "after", "follows", "following"})
@@ -153,6 +170,8 @@ def duration_value(unit: str, count: float | None, half: bool = False) -> str | 
 
 def frequency(m: re.Match[str], ctx: Context) -> Timex | None:
     if m["adv"]:
+        if _names_a_publication(m["adv"], m.start(), m.end(), ctx):
+            return None
         return Timex("set", _ADVERBS[m["adv"].lower()], None)
     if m["wd"] or m["wds"]:
         return Timex("set", f"XXXX-WXX-{WEEKDAYS[(m['wd'] or m['wds']).lower()]}", "day")
@@ -168,6 +187,24 @@ def frequency(m: re.Match[str], ctx: Context) -> Timex | None:
     unit = singular(word)
     value = duration_value(unit, 2 if m["other"] else 1)
     return Timex("set", value, UNIT_GRANULARITY[unit])
+
+
+_PUBLICATION_ADVERBS = frozenset({"daily", "weekly", "monthly"})
+_REPORTING_VERBS = frozenset({"said", "says", "reported", "reports", "wrote", "writes", "quoted", "quotes"})
+
+
+def _names_a_publication(word: str, start: int, end: int, ctx: Context) -> bool:
+    """ "the party daily Granma", "People's Daily", "the weekly said": the noun for a newspaper, which news
+    names its sources with, not a frequency. A title follows it, or it is capitalised inside a sentence, or
+    it is the subject of a reporting verb."""
+    if word.lower() not in _PUBLICATION_ADVERBS:
+        return False
+    following = ctx.next_word(end).strip("\"'“”‘’,.;:")
+    if following[:1].isupper() and following.lower() not in MONTHS and following.lower() not in WEEKDAYS:
+        return True
+    if word[:1].isupper() and ctx.previous_word(start)[-1:].isalpha() and ctx.previous_is_name(start):
+        return True
+    return following.lower() in _REPORTING_VERBS
 
 
 def _after_amount(ctx: Context, start: int) -> bool:
