@@ -89,3 +89,18 @@ def test_a_second_before_a_noun_is_the_ordinal(text: str) -> None:
 )
 def test_a_second_as_a_span(text: str) -> None:
     assert [(m[0].lower(), m[2]) for m in found(text)] == [("a second", "PT1S")]
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "value"),
+    [
+        ("Talks broke down over the weekend.", date(2024, 10, 30), "2024-W43-WE"),
+        ("Rebels shelled the town over the weekend, officials said.", date(2024, 10, 28), "2024-W43-WE"),
+        ("The leaders will meet at the weekend.", date(2024, 10, 30), "2024-W44-WE"),
+        ("Crowds gathered in the square over the weekend.", date(2024, 11, 2), "2024-W44-WE"),
+    ],
+)
+def test_the_weekend_is_the_one_just_past_unless_the_sentence_looks_ahead(
+    text: str, published: date, value: str
+) -> None:
+    assert found(text, published) == [("the weekend", "date", value)]
