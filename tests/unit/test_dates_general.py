@@ -104,3 +104,17 @@ def test_the_weekend_is_the_one_just_past_unless_the_sentence_looks_ahead(
     text: str, published: date, value: str
 ) -> None:
     assert found(text, published) == [("the weekend", "date", value)]
+
+
+@pytest.mark.parametrize(
+    ("closing", "value"),
+    [("Sept. 30", "2024-Q3"), ("July 31", "2024-Q2"), ("June 30", "2024-Q2"), ("Jan. 31", "2023-Q4")],
+)
+def test_the_quarter_ended_a_date_is_the_calendar_quarter_it_mostly_spans(closing: str, value: str) -> None:
+    mentions = found(f"The bank lost money in the quarter ended {closing}, it said.")
+    assert mentions[0] == ("the quarter", "date", value)
+
+
+@given(st.sampled_from(["Dec. 31", "Nov. 30", "December 31", "November 30"]))
+def test_a_quarter_that_closes_after_the_publication_date_is_last_years(closing: str) -> None:
+    assert found(f"Profit rose in the quarter ended {closing}.")[0][2] == "2023-Q4"

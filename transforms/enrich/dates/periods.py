@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from transforms.enrich.dates.absolute import DATE_PREPOSITIONS, mod_of
+from transforms.enrich.dates.absolute import DATE_PREPOSITIONS, mod_of, month_number
 from transforms.enrich.dates.anchor import quarter_of, quarter_value
 from transforms.enrich.dates.context import Context, Timex, unresolved
 from transforms.enrich.dates.discourse import quarter_in_force
+from transforms.enrich.dates.patterns import MONTH_ANY, S
 from transforms.enrich.dates.relative import offset_of
 from transforms.enrich.dates.vocab import (
     MONTHS,
@@ -73,7 +74,26 @@ def relative_quarter(m: re.Match[str], ctx: Context) -> Timex | None:
     named = quarter_in_force(ctx, m.start()) if rel == "the" else None
     if named:  # "the quarter" after "fiscal second-quarter net": the quarter the story is reporting
         return Timex("date", quarter_value(ctx.anchor.year - (1 if named > current else 0), named), "quarter")
+    ended = _quarter_ended(ctx, m.end()) if rel == "the" else None
+    if ended is not None:  # no fiscal number said: the closing date tells the calendar quarter
+        return Timex("date", ended, "quarter")
     return Timex("date", quarter_value(ctx.anchor.year, current - 1), "quarter")
+
+
+_ENDED = re.compile(rf"{S}(?i:ended|ending){S}(?P<mon>{MONTH_ANY})(?:{S}(?P<d>\d{{1,2}})(?!\d))?")
+
+
+def _quarter_ended(ctx: Context, end: int) -> str | None:
+    """ "the quarter ended Sept. 30" names its quarter by the closing date: the calendar quarter holding most
+    of the three months it spans (the middle one), so a quarter ended July 31 is the second. The year is the
+    one of the closing date, which a results story reports after the fact."""
+    closing = _ENDED.match(ctx.text, end)
+    if closing is None or ctx.anchor is None:
+        return None
+    month = month_number(closing["mon"])
+    year = ctx.anchor.year - (1 if (month, int(closing["d"] or 1)) > (ctx.anchor.month, ctx.anchor.day) else 0)
+    middle = month - 1 or 12
+    return quarter_value(year - (1 if middle == 12 else 0), (middle - 1) // 3 + 1)
 
 
 def season(m: re.Match[str], ctx: Context) -> Timex | None:
