@@ -118,3 +118,24 @@ def test_the_quarter_ended_a_date_is_the_calendar_quarter_it_mostly_spans(closin
 @given(st.sampled_from(["Dec. 31", "Nov. 30", "December 31", "November 30"]))
 def test_a_quarter_that_closes_after_the_publication_date_is_last_years(closing: str) -> None:
     assert found(f"Profit rose in the quarter ended {closing}.")[0][2] == "2023-Q4"
+
+
+@pytest.mark.parametrize(
+    "text", ["The ferry will resume service soon.", "The board may soon name a new chief.", "Rates could rise soon."]
+)
+def test_soon_in_a_sentence_about_the_future(text: str) -> None:
+    assert found(text) == [("soon", "date", "FUTURE_REF")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Call us as soon as you can.",
+        "Soon after the storm, the roads reopened.",
+        "It is too soon to say who won.",
+        "The guests soon left the hall.",
+        "How soon can the bridge reopen?",
+    ],
+)
+def test_soon_that_is_no_reference_to_the_future(text: str) -> None:
+    assert found(text) == []

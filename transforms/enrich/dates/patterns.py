@@ -159,7 +159,9 @@ SET = re.compile(
 REFS = re.compile(
     rf"\b(?P<present>(?i:nowadays|currently|these{S}days|at{S}present|now))\b|"
     rf"\b(?P<past>(?i:recently|the{S}past|formerly))\b(?!{S}(?i:few|several|\d))|"
-    rf"\b(?P<future>(?i:the{S}(?:near{S}|distant{S})?future))\b"
+    rf"\b(?P<future>(?i:the{S}(?:near{S}|distant{S})?future))\b|"
+    rf"(?<!(?i:as)\s)(?<!(?i:how)\s)(?<!(?i:too)\s)\b(?P<soon>(?i:soon))\b"
+    rf"(?!{S}(?i:as|after|afterwards?|thereafter|enough|to{S}be)\b)"
 )
 PERIOD_END = re.compile(
     rf"\b(?P<w>(?i:year[\s-]end|year['’]s{S}end|the{S}full{S}year|the{S}weekend|the{S}end{S}of{S}the{S}"

@@ -234,6 +234,10 @@ def _after_amount(ctx: Context, start: int) -> bool:
 
 
 def reference(m: re.Match[str], ctx: Context) -> Timex | None:
+    if m["soon"]:
+        # "will soon begin", "may soon seek": the near future; in a past narrative ("he soon left") it is
+        # relative to the story's own time, which TimeML leaves unannotated.
+        return None if ctx.direction(m.start(), m.end()) < 0 else Timex("date", "FUTURE_REF", None, resolved=False)
     kind = next(k for k in _REFS if m[k])
     if kind == "present" and m[kind].lower() == "now" and _discourse_now(ctx, m.start(), m.end()):
         return None
