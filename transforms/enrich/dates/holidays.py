@@ -73,4 +73,14 @@ def period_end(m: re.Match[str], ctx: Context) -> Timex | None:
     granularity = _PERIOD_GRANULARITY.get(unit, "year")
     if ctx.anchor is None:
         return unresolved("date", None, granularity, mod)
-    return Timex("date", unit_value(ctx.anchor, unit, 0), granularity, mod=mod)
+    offset = _weekend_offset(m, ctx, ctx.anchor) if unit == "weekend" else 0
+    return Timex("date", unit_value(ctx.anchor, unit, offset), granularity, mod=mod)
+
+
+def _weekend_offset(m: re.Match[str], ctx: Context, anchor: date) -> int:
+    """ "over the weekend" in a weekday story is the one just past unless the sentence looks ahead ("will
+    meet at the weekend"): news reports what happened, as with a bare weekday. On a Saturday or Sunday it is
+    the weekend under way."""
+    if anchor.isoweekday() >= 6:
+        return 0
+    return 0 if ctx.direction(m.start(), m.end()) > 0 else -1

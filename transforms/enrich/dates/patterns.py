@@ -38,6 +38,7 @@ MOD = r"\b(?P<mod>(?i:early|mid|late|the\s(?:beginning|start|middle|end)\sof|end
 YEAR = r"(?:1[6-9]|20)\d\d"
 _NOT_NUMBER_BEFORE = r"(?<![\w$£€¥#.,/-])"
 _NOT_NUMBER_AFTER = r"(?![\w%/-]|[.,]\d|['’]s\b)"
+_AFTER_MOD_HYPHEN = r"(?<=(?i:mid)-)|(?<=(?i:late)-)|(?<=(?i:early)-)"  # "mid-1998": the hyphen binds the year to MOD
 PART_WORDS = r"(?i:morning|afternoon|evening|night)"
 PART = rf"(?P<part>{PART_WORDS})"
 DAY_WORD = r"\b(?i:today|tonight|tomorrow|yesterday)"
@@ -62,7 +63,7 @@ MONTH = re.compile(
 )
 YEAR_ONLY = re.compile(
     rf"(?:{MOD}[\s-]{{1,2}})?(?:\b(?P<fiscal>(?i:fiscal|calendar)(?:{S}(?i:year))?){S})?"
-    rf"{_NOT_NUMBER_BEFORE}(?P<y>{YEAR}){_NOT_NUMBER_AFTER}"
+    rf"(?:{_NOT_NUMBER_BEFORE}|{_AFTER_MOD_HYPHEN})(?P<y>{YEAR}){_NOT_NUMBER_AFTER}"
 )
 _RANGE_END = r"(?![\w%/-]|[.,]\d)"
 YEAR_RANGE_START = re.compile(rf"{_NOT_NUMBER_BEFORE}(?P<y>{YEAR})(?=-(?:{YEAR}|\d\d){_RANGE_END})")
@@ -158,7 +159,9 @@ SET = re.compile(
 REFS = re.compile(
     rf"\b(?P<present>(?i:nowadays|currently|these{S}days|at{S}present|now))\b|"
     rf"\b(?P<past>(?i:recently|the{S}past|formerly))\b(?!{S}(?i:few|several|\d))|"
-    rf"\b(?P<future>(?i:the{S}(?:near{S}|distant{S})?future))\b"
+    rf"\b(?P<future>(?i:the{S}(?:near{S}|distant{S})?future))\b|"
+    rf"(?<!(?i:as)\s)(?<!(?i:how)\s)(?<!(?i:too)\s)\b(?P<soon>(?i:soon))\b"
+    rf"(?!{S}(?i:as|after|afterwards?|thereafter|enough|to{S}be)\b)"
 )
 PERIOD_END = re.compile(
     rf"\b(?P<w>(?i:year[\s-]end|year['’]s{S}end|the{S}full{S}year|the{S}weekend|the{S}end{S}of{S}the{S}"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from transforms.enrich.dates.absolute import DATE_PREPOSITIONS, mod_of
+from transforms.enrich.dates.absolute import DATE_PREPOSITIONS, mod_of, month_number
 from transforms.enrich.dates.anchor import quarter_of, quarter_value
 from transforms.enrich.dates.context import Context, Timex, unresolved
 from transforms.enrich.dates.discourse import quarter_in_force
+from transforms.enrich.dates.patterns import MONTH_ANY, S
 from transforms.enrich.dates.relative import offset_of
 from transforms.enrich.dates.vocab import (
     MONTHS,
@@ -73,7 +74,26 @@ def relative_quarter(m: re.Match[str], ctx: Context) -> Timex | None:
     named = quarter_in_force(ctx, m.start()) if rel == "the" else None
     if named:  # "the quarter" after "fiscal second-quarter net": the quarter the story is reporting
         return Timex("date", quarter_value(ctx.anchor.year - (1 if named > current else 0), named), "quarter")
+    ended = _quarter_ended(ctx, m.end()) if rel == "the" else None
+    if ended is not None:  # no fiscal number said: the closing date tells the calendar quarter
+        return Timex("date", ended, "quarter")
     return Timex("date", quarter_value(ctx.anchor.year, current - 1), "quarter")
+
+
+_ENDED = re.compile(rf"{S}(?i:ended|ending){S}(?P<mon>{MONTH_ANY})(?:{S}(?P<d>\d{{1,2}})(?!\d))?")
+
+
+def _quarter_ended(ctx: Context, end: int) -> str | None:
+    """ "the quarter ended Sept. 30" names its quarter by the closing date: the calendar quarter holding most
+    of the three months it spans (the middle one), so a quarter ended July 31 is the second. The year is the
+    one of the closing date, which a results story reports after the fact."""
+    closing = _ENDED.match(ctx.text, end)
+    if closing is None or ctx.anchor is None:
+        return None
+    month = month_number(closing["mon"])
+    year = ctx.anchor.year - (1 if (month, int(closing["d"] or 1)) > (ctx.anchor.month, ctx.anchor.day) else 0)
+    middle = month - 1 or 12
+    return quarter_value(year - (1 if middle == 12 else 0), (middle - 1) // 3 + 1)
 
 
 def season(m: re.Match[str], ctx: Context) -> Timex | None:
@@ -107,10 +127,27 @@ def duration(m: re.Match[str], ctx: Context) -> Timex | None:
     count = parse_number(m["num"]) if m["num"] else None
     if count is not None and count >= 1000:
         return None  # "the 1988 quarter" is a year, not 1988 quarters
+    if unit == "second" and _is_ordinal_second(m, ctx):
+        return None
     value = duration_value(unit, count, bool(m["half"]))
     if value is None:
         return None
     return Timex("duration", value, UNIT_GRANULARITY[unit])
+
+
+_AFTER_A_SECOND = frozenset(
+    {"later", "earlier", "ago", "before", "after", "or", "and", "of", "longer", "more", "too", "the", "he", "she",
+     "it", "they", "we", "i", "you"}
+)  # fmt: skip
+
+
+def _is_ordinal_second(m: re.Match[str], ctx: Context) -> bool:
+    """ "a second term", "a second blow": news uses "a second" before a noun as the ordinal far more often
+    than as one second; the unit reading needs a word that can follow a span ("a second later") or none."""
+    if (m["num"] or "").lower() not in ("a", "an") or m["det"] or m["half"]:
+        return False
+    following = ctx.next_word(m.end())
+    return following[:1].isalpha() and following.lower().rstrip(",.;:!?") not in _AFTER_A_SECOND
 
 
 _SPAN_BEFORE = frozenset({"for", "within", "over", "after", "follows", "following"})
@@ -153,6 +190,8 @@ def duration_value(unit: str, count: float | None, half: bool = False) -> str | 
 
 def frequency(m: re.Match[str], ctx: Context) -> Timex | None:
     if m["adv"]:
+        if _names_a_publication(m["adv"], m.start(), m.end(), ctx):
+            return None
         return Timex("set", _ADVERBS[m["adv"].lower()], None)
     if m["wd"] or m["wds"]:
         return Timex("set", f"XXXX-WXX-{WEEKDAYS[(m['wd'] or m['wds']).lower()]}", "day")
@@ -170,6 +209,24 @@ def frequency(m: re.Match[str], ctx: Context) -> Timex | None:
     return Timex("set", value, UNIT_GRANULARITY[unit])
 
 
+_PUBLICATION_ADVERBS = frozenset({"daily", "weekly", "monthly"})
+_REPORTING_VERBS = frozenset({"said", "says", "reported", "reports", "wrote", "writes", "quoted", "quotes"})
+
+
+def _names_a_publication(word: str, start: int, end: int, ctx: Context) -> bool:
+    """ "the party daily Granma", "People's Daily", "the weekly said": the noun for a newspaper, which news
+    names its sources with, not a frequency. A title follows it, or it is capitalised inside a sentence, or
+    it is the subject of a reporting verb."""
+    if word.lower() not in _PUBLICATION_ADVERBS:
+        return False
+    following = ctx.next_word(end).strip("\"'“”‘’,.;:")
+    if following[:1].isupper() and following.lower() not in MONTHS and following.lower() not in WEEKDAYS:
+        return True
+    if word[:1].isupper() and ctx.previous_word(start)[-1:].isalpha() and ctx.previous_is_name(start):
+        return True
+    return following.lower() in _REPORTING_VERBS
+
+
 def _after_amount(ctx: Context, start: int) -> bool:
     """ "a year" is a rate only after an amount: "$5 million a year", "3% a year", "twice a year"."""
     before = ctx.text[max(0, start - 12) : start].rstrip().lower()
@@ -177,6 +234,10 @@ def _after_amount(ctx: Context, start: int) -> bool:
 
 
 def reference(m: re.Match[str], ctx: Context) -> Timex | None:
+    if m["soon"]:
+        # "will soon begin", "may soon seek": the near future; in a past narrative ("he soon left") it is
+        # relative to the story's own time, which TimeML leaves unannotated.
+        return None if ctx.direction(m.start(), m.end()) < 0 else Timex("date", "FUTURE_REF", None, resolved=False)
     kind = next(k for k in _REFS if m[k])
     if kind == "present" and m[kind].lower() == "now" and _discourse_now(ctx, m.start(), m.end()):
         return None

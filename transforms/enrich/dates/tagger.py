@@ -55,7 +55,7 @@ RULES: tuple[Rule, ...] = tuple(
         (patterns.VAGUE_SPAN, periods.vague_span, "unit", 1),
         (patterns.REFS, periods.reference, "ref", 3),
         (patterns.PERIOD_END, holidays.period_end, "unit", 5),
-        (patterns.HOLIDAY, holidays.holiday, "holiday", 0),
+        (patterns.HOLIDAY, holidays.holiday, "holiday", 1),
     )
 )
 MAX_TRIGGERS = 10_000  # trigger offsets per text; an article of 100,000 words has about 3,000

@@ -85,17 +85,19 @@ def direction(text: str, start: int, end: int) -> int:
     left = _TOKEN.findall(text, max(0, start - _WINDOW), start)
     right = _TOKEN.findall(text, end, end + _WINDOW)
     left_cues = _scan(list(reversed(left)), reverse=True)
-    right_cues = _scan(right, reverse=False)
+    mention = _TOKEN.findall(text, start, end)
+    right_cues = _scan(right, reverse=False, edge=mention[-1] if mention else "")
     best = min(left_cues + right_cues, default=None)
     return best[1] if best else 0
 
 
-def _scan(tokens: list[str], reverse: bool) -> list[tuple[int, int]]:
-    """(distance, sign) of the nearest cue in a token list ordered away from the mention."""
+def _scan(tokens: list[str], reverse: bool, edge: str = "") -> list[tuple[int, int]]:
+    """(distance, sign) of the nearest cue in a token list ordered away from the mention. ``edge`` is the
+    mention's word next to the list: a full stop right after "Friday" ends the sentence, one after "p.m" not."""
     for distance, token in enumerate(tokens):
         toward = _at(tokens, distance - 1 if reverse else distance + 1)  # the neighbour nearer the mention
         if token in ".!?":
-            before = _at(tokens, distance + 1 if reverse else distance - 1)  # the word the stop ends
+            before = _at(tokens, distance + 1 if reverse else distance - 1) or edge  # the word the stop ends
             if token != "." or len(before) > 3 or before.islower():
                 return []
             continue

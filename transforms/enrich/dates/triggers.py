@@ -57,7 +57,9 @@ _TABLES: list[dict[str, str]] = [
     _forms(_UNITS, "unit"),
     _forms(["spring", "summer", "fall", "autumn", "winter"], "season"),
     _forms(["noon", "midnight", "midday", "clock"], "clock"),
-    _forms(["now", "nowadays", "currently", "recently", "formerly", "past", "future", "present", "days"], "ref"),
+    _forms(
+        ["now", "nowadays", "currently", "recently", "formerly", "past", "future", "present", "days", "soon"], "ref"
+    ),
     _forms(
         [
             "daily",
