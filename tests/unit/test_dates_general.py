@@ -53,7 +53,7 @@ def test_holidays_that_open_with_a_word_before_their_trigger() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "The party daily Granma printed the letter.",
+        "The party daily Voice printed the letter.",
         "The state-run daily said the talks had failed.",
         "A report in the Daily Courier was denied.",
         "The business weekly Fortune named him.",

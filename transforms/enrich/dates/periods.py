@@ -214,7 +214,7 @@ _REPORTING_VERBS = frozenset({"said", "says", "reported", "reports", "wrote", "w
 
 
 def _names_a_publication(word: str, start: int, end: int, ctx: Context) -> bool:
-    """ "the party daily Granma", "People's Daily", "the weekly said": the noun for a newspaper, which news
+    """ "the party daily Voice", "the Evening Daily", "the weekly said": the noun for a newspaper, which news
     names its sources with, not a frequency. A title follows it, or it is capitalised inside a sentence, or
     it is the subject of a reporting verb."""
     if word.lower() not in _PUBLICATION_ADVERBS:
