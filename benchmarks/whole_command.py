@@ -14,8 +14,10 @@ to the whole command (the issue's measure) and to the flow's own wall time. ``--
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -31,17 +33,53 @@ from benchmarks.pipeline import BBC, TOPICS, ner_bound
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def service_cpu() -> dict[str, float]:
+    """CPU seconds so far of the local node and the Prefect server (their pid files), by /proc: what the run makes
+    them spend competes with the workers for the same cores."""
+    from flows import prefect_local
+    from flows.es import node
+    from flows.settings import Settings
+
+    settings = Settings()
+    pids = {"elasticsearch": node.running_pid(node.paths_for(settings))}
+    with contextlib.suppress(OSError, ValueError, KeyError):
+        pids["prefect server"] = json.loads(prefect_local.paths_for(settings).state.read_text())["pid"]
+    return {name: process_cpu(pid) for name, pid in pids.items() if pid is not None}
+
+
+def process_cpu(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def own_cpu() -> float:
+    """This process and its reaped children (spaCy's NER processes of the bound)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime + children_cpu()
+
+
 def whole_run(paths: list[Path], workers: int, monthly: bool, report: Path) -> dict[str, Any]:
     alias = f"bench-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, "NEWSINDEX_INDEX": alias, "NEWSINDEX_MONTHLY_INDICES": "true" if monthly else "false"}
     command = [str(ROOT / ".venv" / "bin" / "newsindex"), "run", *map(str, paths), "--workers", str(workers),
                "--no-progress", "--report", str(report)]
     try:
+        services, tree = service_cpu(), children_cpu()
         began_at = time.time()
         started = time.perf_counter()
         done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
         wall = time.perf_counter() - started
         ended_at = time.time()
+        tree = children_cpu() - tree
+        services = {name: seconds - services.get(name, 0.0) for name, seconds in service_cpu().items()}
         if done.returncode != 0:
             raise SystemExit(f"`newsindex run` failed ({done.returncode}): {done.stderr[-1500:]}")
         ran = json.loads(report.read_text())
@@ -51,7 +89,7 @@ def whole_run(paths: list[Path], workers: int, monthly: bool, report: Path) -> d
     flow_finished = datetime.fromisoformat(ran["finished_at"]).timestamp()
     return {"wall": wall, "flow": ran["wall_seconds"], "indexed": ran["indexed"],
             "before_flow": flow_started - began_at, "after_flow": ended_at - flow_finished,
-            "stages": ran["stage_seconds"]}
+            "stages": ran["stage_seconds"], "command_cpu": tree, "service_cpu": services}
 
 
 def drop(alias: str) -> None:
@@ -69,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--monthly", action="store_true")
     args = parser.parse_args(argv)
     paths = [BBC / topic for topic in TOPICS]
+    cores = len(os.sched_getaffinity(0))
     runs = []
     with tempfile.TemporaryDirectory() as tmp:
         for attempt in range(args.repeat):
@@ -77,13 +116,20 @@ def main(argv: list[str] | None = None) -> int:
             print(f"run {attempt + 1}: whole command {run['wall']:.1f} s = {run['before_flow']:.1f} before the flow "
                   f"+ {run['flow']:.1f} flow + {run['after_flow']:.1f} after; {run['indexed']} indexed", flush=True)
             print("  stage seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in run["stages"].items()), flush=True)
+            services = ", ".join(f"{name} {cpu:.1f} s" for name, cpu in run["service_cpu"].items())
+            print(f"  CPU: the command's processes (flow and workers) {run['command_cpu']:.1f} s; {services}; "
+                  f"{cores} cores x the whole command = {cores * run['wall']:.1f} s", flush=True)
+    cpu_before = own_cpu()
     _, words, bound = ner_bound(paths, args.workers)
+    bound_cpu = own_cpu() - cpu_before
     wall = statistics.median(r["wall"] for r in runs)
     flow = statistics.median(r["flow"] for r in runs)
-    print(f"NER-only bound: {words} words in {bound:.1f} s ({args.workers} processes)")
+    print(f"NER-only bound: {words} words in {bound:.1f} s ({args.workers} processes, {bound_cpu:.1f} CPU s)")
     print(f"ratio bound / whole command {bound / wall:.2f}; bound / flow's own wall time {bound / flow:.2f}")
     print(json.dumps({"whole_command_s": round(wall, 2), "flow_s": round(flow, 2), "ner_bound_s": round(bound, 2),
                       "ratio_whole": round(bound / wall, 3), "ratio_flow": round(bound / flow, 3),
+                      "ner_bound_cpu_s": round(bound_cpu, 1), "command_cpu_s": round(runs[-1]["command_cpu"], 1),
+                      "service_cpu_s": {k: round(v, 1) for k, v in runs[-1]["service_cpu"].items()},
                       "monthly": args.monthly, "workers": args.workers}))
     return 0
 

@@ -13,9 +13,10 @@ from functools import cache
 
 # langdetect ships no type hints and no stub package exists: what it returns is Any here, and the functions below
 # hand on only typed values (``dict[str, float]``, ``frozenset[str]``).
-from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory  # type: ignore[import-untyped]
 from langdetect.lang_detect_exception import LangDetectException  # type: ignore[import-untyped]
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+
+from transforms.enrich.langdetect_fast import FastDetector, Profiles, profiles
 
 LANGDETECT_SEED = 0
 LINGUA_TOP = 8
@@ -32,14 +33,9 @@ def lingua_detector() -> LanguageDetector:
     return LanguageDetectorBuilder.from_all_languages().build()
 
 
-@cache
-def langdetect_factory() -> DetectorFactory:
-    """Our own factory, seeded: langdetect samples n-grams at random and is otherwise non-deterministic."""
-    DetectorFactory.seed = LANGDETECT_SEED
-    factory = DetectorFactory()
-    factory.load_profile(PROFILES_DIRECTORY)
-    factory.seed = LANGDETECT_SEED
-    return factory
+def langdetect_profiles() -> Profiles:
+    """Seeded: langdetect samples n-grams at random and is otherwise non-deterministic."""
+    return profiles(LANGDETECT_SEED)
 
 
 @cache
@@ -50,7 +46,7 @@ def lingua_languages() -> frozenset[str]:
 @cache
 def langdetect_languages() -> frozenset[str]:
     codes: set[str] = set()
-    for code in langdetect_factory().langlist:
+    for code in langdetect_profiles().langlist:
         codes.update(LANGDETECT_CODES.get(code, (code,)))
     return frozenset(codes)
 
@@ -67,7 +63,7 @@ def lingua_scores(text: str, keep: str | None = None) -> dict[str, float]:
 
 def langdetect_scores(text: str) -> dict[str, float]:
     """The full posterior, not ``detect_langs``' list cut at 0.1: the runner-up matters when voting."""
-    detector = langdetect_factory().create()
+    detector = FastDetector(langdetect_profiles())
     detector.append(text)
     try:
         detector.get_probabilities()
