@@ -6,9 +6,11 @@ Runs the command as a person does (a new process, the local services already up,
 process start to exit, then measures in the same session the NER-only bound: the same model over the same cleaned
 texts with as many processes as the run has workers (``benchmarks.pipeline.ner_bound``). It prints where the
 command's time went, from the report's timestamps: before the flow started (imports, preflight, Prefect), the flow
-itself (its own timer), and after it (the report, Prefect's shutdown). The last line is JSON: the ratio of the bound
-to the whole command (the issue's measure) and to the flow's own wall time. ``--monthly`` sets
-``NEWSINDEX_MONTHLY_INDICES`` (the cost of the monthly layout's lookups).
+itself (its own timer), and after it (the report, Prefect's shutdown); and where the cores went: the CPU seconds of
+the worker processes, of the flow process, of the node and of the Prefect server, beside the NER-only bound's own
+(on a machine whose cores the workers fill, every CPU second outside NER lengthens the run). The last line is
+JSON: the ratio of the bound to the whole command (the issue's measure) and to the flow's own wall time.
+``--monthly`` sets ``NEWSINDEX_MONTHLY_INDICES`` (the cost of the monthly layout's lookups).
 """
 
 from __future__ import annotations
@@ -22,11 +24,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+import psutil
 
 from benchmarks.pipeline import BBC, TOPICS, ner_bound
 
@@ -34,8 +39,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def service_cpu() -> dict[str, float]:
-    """CPU seconds so far of the local node and the Prefect server (their pid files), by /proc: what the run makes
-    them spend competes with the workers for the same cores."""
+    """CPU seconds so far of the local node and the Prefect server (their pid files): what the run makes them spend
+    competes with the workers for the same cores."""
     from flows import prefect_local
     from flows.es import node
     from flows.settings import Settings
@@ -49,21 +54,43 @@ def service_cpu() -> dict[str, float]:
 
 def process_cpu(pid: int) -> float:
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
+        times = psutil.Process(pid).cpu_times()
+    except psutil.Error:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    return float(times.user + times.system)
 
 
-def children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+class TreeCPU(threading.Thread):
+    """The CPU of a command and of every process under it, sampled until it exits: worker processes that are
+    terminated rather than waited for never reach ``RUSAGE_CHILDREN``. Each process counts its last sample (at
+    most ``every`` seconds of its end are lost)."""
+
+    def __init__(self, pid: int, every: float = 0.2) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.every = pid, every
+        self.last: dict[int, float] = {}
+
+    def run(self) -> None:
+        with contextlib.suppress(psutil.Error):
+            root = psutil.Process(self.pid)
+            while root.is_running() and root.status() != psutil.STATUS_ZOMBIE:
+                for process in [root, *root.children(recursive=True)]:
+                    with contextlib.suppress(psutil.Error):
+                        times = process.cpu_times()
+                        self.last[process.pid] = float(times.user + times.system)
+                time.sleep(self.every)
+
+    def split(self) -> tuple[float, float]:
+        """(the command's own process, everything under it)."""
+        own = self.last.get(self.pid, 0.0)
+        return own, sum(self.last.values()) - own
 
 
 def own_cpu() -> float:
     """This process and its reaped children (spaCy's NER processes of the bound)."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime + children_cpu()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime + children.ru_utime + children.ru_stime
 
 
 def whole_run(paths: list[Path], workers: int, monthly: bool, report: Path) -> dict[str, Any]:
@@ -72,16 +99,20 @@ def whole_run(paths: list[Path], workers: int, monthly: bool, report: Path) -> d
     command = [str(ROOT / ".venv" / "bin" / "newsindex"), "run", *map(str, paths), "--workers", str(workers),
                "--no-progress", "--report", str(report)]
     try:
-        services, tree = service_cpu(), children_cpu()
+        services = service_cpu()
         began_at = time.time()
         started = time.perf_counter()
-        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
+        with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env=env) as process:
+            tree = TreeCPU(process.pid)
+            tree.start()
+            _, stderr = process.communicate()
         wall = time.perf_counter() - started
         ended_at = time.time()
-        tree = children_cpu() - tree
+        tree.join()
         services = {name: seconds - services.get(name, 0.0) for name, seconds in service_cpu().items()}
-        if done.returncode != 0:
-            raise SystemExit(f"`newsindex run` failed ({done.returncode}): {done.stderr[-1500:]}")
+        if process.returncode != 0:
+            raise SystemExit(f"`newsindex run` failed ({process.returncode}): {stderr[-1500:]}")
         ran = json.loads(report.read_text())
     finally:
         drop(alias)
@@ -89,7 +120,8 @@ def whole_run(paths: list[Path], workers: int, monthly: bool, report: Path) -> d
     flow_finished = datetime.fromisoformat(ran["finished_at"]).timestamp()
     return {"wall": wall, "flow": ran["wall_seconds"], "indexed": ran["indexed"],
             "before_flow": flow_started - began_at, "after_flow": ended_at - flow_finished,
-            "stages": ran["stage_seconds"], "command_cpu": tree, "service_cpu": services}
+            "stages": ran["stage_seconds"], "flow_cpu": tree.split()[0], "workers_cpu": tree.split()[1],
+            "service_cpu": services}
 
 
 def drop(alias: str) -> None:
@@ -117,8 +149,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"+ {run['flow']:.1f} flow + {run['after_flow']:.1f} after; {run['indexed']} indexed", flush=True)
             print("  stage seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in run["stages"].items()), flush=True)
             services = ", ".join(f"{name} {cpu:.1f} s" for name, cpu in run["service_cpu"].items())
-            print(f"  CPU: the command's processes (flow and workers) {run['command_cpu']:.1f} s; {services}; "
-                  f"{cores} cores x the whole command = {cores * run['wall']:.1f} s", flush=True)
+            print(f"  CPU seconds: workers {run['workers_cpu']:.1f}, flow process {run['flow_cpu']:.1f}, {services}; "
+                  f"{cores} cores x the whole command = {cores * run['wall']:.1f}", flush=True)
     cpu_before = own_cpu()
     _, words, bound = ner_bound(paths, args.workers)
     bound_cpu = own_cpu() - cpu_before
@@ -128,7 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"ratio bound / whole command {bound / wall:.2f}; bound / flow's own wall time {bound / flow:.2f}")
     print(json.dumps({"whole_command_s": round(wall, 2), "flow_s": round(flow, 2), "ner_bound_s": round(bound, 2),
                       "ratio_whole": round(bound / wall, 3), "ratio_flow": round(bound / flow, 3),
-                      "ner_bound_cpu_s": round(bound_cpu, 1), "command_cpu_s": round(runs[-1]["command_cpu"], 1),
+                      "ner_bound_cpu_s": round(bound_cpu, 1), "workers_cpu_s": round(runs[-1]["workers_cpu"], 1),
+                      "flow_cpu_s": round(runs[-1]["flow_cpu"], 1),
                       "service_cpu_s": {k: round(v, 1) for k, v in runs[-1]["service_cpu"].items()},
                       "monthly": args.monthly, "workers": args.workers}))
     return 0

@@ -95,8 +95,12 @@ def bulk_load(client: Elasticsearch, actions: Iterable[dict[str, Any]],
     placed = place(client, list(actions))
     for action, reason in placed.refused:
         yield ItemResult(str(action["_id"]), action.get("_op_type", "index"), False, 400, reason)
-    yield from load_all(client, placed.actions, limits)
-    for item in load_all(client, placed.moves, limits):
+    failed: set[str] = set()
+    for item in load_all(client, placed.actions, limits):
+        if not item.ok:
+            failed.add(item.doc_id)
+        yield item
+    for item in load_all(client, [move for move in placed.moves if str(move["_id"]) not in failed], limits):
         if not item.ok:
             raise RuntimeError(f"could not delete the copy of {item.doc_id} its new date moved: {item.error}")
 

@@ -163,7 +163,8 @@ def locations(client: Elasticsearch, lay: Layout, ids: Sequence[str]) -> dict[st
 @dataclass
 class Placed:
     """``place``'s answer: the actions with their concrete index, the deletes of copies a move leaves behind (sent
-    after the actions, their results not reported: the moved document's result is its index action's), and the
+    after the actions, and only for documents whose every action succeeded: a failed rewrite keeps the old copy
+    searchable; their results are not reported, the moved document's result is its index action's), and the
     actions whose month's index the cluster refused to make (the shard limit, a closed index): those documents
     fail alone, with the reason."""
 
@@ -173,31 +174,47 @@ class Placed:
 
 
 def place(client: Elasticsearch, actions: list[dict[str, Any]]) -> Placed:
+    """Several actions on one document in one call see each other: an update after a rewrite goes to the rewrite's
+    month, and the copies left behind are the ones the last action does not hold (deleting a missing copy is a
+    success)."""
     monthly = {name for name in {a["_index"] for a in actions} if layout(client, name).monthly}
     if not monthly:
         return Placed(actions)
     where = {name: locations(client, layout(client, name), [a["_id"] for a in actions if a["_index"] == name])
              for name in sorted(monthly)}
     placed = Placed([])
+    holders: dict[tuple[str, str], list[str]] = {}  # where the document is once the actions so far are done
+    touched: dict[tuple[str, str], set[str]] = {}  # every index that held or was given the document
     for action in actions:
         if action["_index"] not in monthly:
             placed.actions.append(action)
             continue
         lay = layout(client, action["_index"])
-        held = where[action["_index"]].get(action["_id"], [])
-        writes = action.get("_op_type", "index") in ("index", "create")
+        key = (action["_index"], str(action["_id"]))
+        held = holders.setdefault(key, list(where[action["_index"]].get(action["_id"], [])))
+        seen = touched.setdefault(key, set(held))
+        op = action.get("_op_type", "index")
         try:
-            target = ensure_month(client, lay, month_of(action["_source"] if writes else {})) if writes or not held \
-                else held[0]
+            if op in ("index", "create"):
+                target = ensure_month(client, lay, month_of(action["_source"]))
+                holders[key] = [target]
+            elif held:
+                target = held[0]
+                if op == "delete":
+                    holders[key] = []
+            else:  # an update of a document no month holds fails as it would on one index: document missing
+                target = ensure_month(client, lay, month_of({}))
         except ApiError as exc:
             placed.refused.append((action, f"month_index_refused: {exc.message}"))
             continue
-        if writes:
-            placed.moves += [{"_op_type": "delete", "_index": old, "_id": action["_id"]} for old in held
-                             if old != target]
-        elif action.get("_op_type") == "delete":  # every copy goes
-            placed.moves += [{**action, "_index": old} for old in held[1:]]
+        if op == "delete":
+            seen.discard(target)  # the action itself deletes it there
+        else:
+            seen.add(target)
         placed.actions.append({**action, "_index": target})
+    for key, seen in touched.items():
+        placed.moves += [{"_op_type": "delete", "_index": old, "_id": key[1]}
+                         for old in sorted(seen - set(holders[key]))]
     return placed
 
 

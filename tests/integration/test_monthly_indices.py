@@ -18,6 +18,7 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from flows import cli
+from flows.index.bulk import bulk_load
 from flows.ingest.flow import IngestOptions, ingest
 from flows.ingest.lifecycle import drop_old, list_versions
 
@@ -225,3 +226,49 @@ def test_a_month_the_cluster_refuses_to_make_costs_only_its_documents(es: Elasti
     again = ingest(paths=[str(feed)], options=INLINE)
     assert (again.indexed, again.unchanged, again.dead_lettered) == (2, 2, 0)
     assert placement(es, monthly)["https://news.example/2"] == f"{monthly}-v1-2024.02"
+
+
+def held_document(es: Elasticsearch, alias: str) -> tuple[str, str, dict[str, object]]:
+    es.indices.refresh(index=alias)
+    hit = es.search(index=alias, size=1)["hits"]["hits"][0]
+    return hit["_id"], hit["_index"], hit["_source"]
+
+
+def test_actions_on_one_document_in_one_request_see_each_other(es: Elasticsearch, prefect_harness: None,
+                                                               monthly: str, tmp_path: Path) -> None:
+    """A rewrite into another month, then an update of the same document in the same bulk: the update must reach
+    the new month (the old copy is deleted after the actions, so an update sent there would be lost)."""
+    ingest(paths=[str(write_feed(tmp_path / "in", [record(0, DATES[0])]))], options=INLINE)
+    doc_id, old, source = held_document(es, monthly)
+    assert old == f"{monthly}-v1-2024.01"
+    moved = {**source, "date": "2024-05-02T00:00:00Z"}
+    results = list(bulk_load(es, [{"_op_type": "index", "_index": monthly, "_id": doc_id, "_source": moved},
+                                  {"_op_type": "update", "_index": monthly, "_id": doc_id,
+                                   "doc": {"title": "Updated after the move"}}]))
+    assert [item.ok for item in results] == [True, True]
+    assert placement(es, monthly) == {"https://news.example/0": f"{monthly}-v1-2024.05"}
+    assert es.get(index=f"{monthly}-v1-2024.05", id=doc_id)["_source"]["title"] == "Updated after the move"
+
+
+def test_a_rewrite_the_index_refuses_keeps_the_old_copy(es: Elasticsearch, prefect_harness: None,
+                                                       monthly: str, tmp_path: Path) -> None:
+    """A new version of a document that its new month refuses (a value the mapping rejects) fails alone: the
+    version already searchable stays where it is, as it would on one index."""
+    ingest(paths=[str(write_feed(tmp_path / "in", [record(0, DATES[0])]))], options=INLINE)
+    doc_id, old, source = held_document(es, monthly)
+    broken = {**source, "date": "2024-05-02T00:00:00Z", "ingested_at": "not a date"}
+    results = list(bulk_load(es, [{"_op_type": "index", "_index": monthly, "_id": doc_id, "_source": broken}]))
+    assert [item.ok for item in results] == [False]
+    assert placement(es, monthly) == {"https://news.example/0": old}
+
+
+def test_a_delete_after_a_rewrite_leaves_no_copy_anywhere(es: Elasticsearch, prefect_harness: None,
+                                                         monthly: str, tmp_path: Path) -> None:
+    ingest(paths=[str(write_feed(tmp_path / "in", [record(0, DATES[0])]))], options=INLINE)
+    doc_id, _, source = held_document(es, monthly)
+    moved = {**source, "date": "2024-05-02T00:00:00Z"}
+    results = list(bulk_load(es, [{"_op_type": "index", "_index": monthly, "_id": doc_id, "_source": moved},
+                                  {"_op_type": "delete", "_index": monthly, "_id": doc_id}]))
+    assert all(item.ok for item in results)
+    es.indices.refresh(index=monthly)
+    assert es.count(index=monthly)["count"] == 0
