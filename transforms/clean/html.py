@@ -35,8 +35,16 @@ from transforms.clean.html_agree import keep_confirmed
 from transforms.clean.html_guard import MAX_ATTRIBUTES, defuse_markup
 from transforms.clean.html_meta import PageMeta, read_page_meta
 from transforms.clean.html_paragraphs import prose_blocks
+from transforms.clean.page_zone import country_zone, zoned_stamps
 from transforms.clean.published import date_from_url, dateline
-from transforms.clean.published_choice import Evidence, PublishedDate, as_evidence, choose_published, declared_evidence
+from transforms.clean.published_choice import (
+    Evidence,
+    PageClock,
+    PublishedDate,
+    as_evidence,
+    choose_published,
+    declared_evidence,
+)
 
 _WORD = re.compile(r"\w+")
 
@@ -182,9 +190,11 @@ def html_date(tree: HtmlElement | None) -> str | None:
     return found if isinstance(found, str) else None
 
 
-def find_published(meta: PageMeta, tree: HtmlElement | None, url: str | None, text: str = "") -> PublishedDate | None:
+def find_published(
+    meta: PageMeta, tree: HtmlElement | None, url: str | None, text: str = "", html: str = ""
+) -> PublishedDate | None:
     """The URL's date, declared metadata, htmldate's reading, a declared modification, a dateline: the order
-    and the arbitration between them are ``published_choice``'s."""
+    and the arbitration between them are ``published_choice``'s; the publisher's zone, ``page_zone``'s."""
     from_url = date_from_url(url)
     url_evidence = Evidence(from_url, "url", from_url.date().isoformat()) if from_url else None
     return choose_published(
@@ -192,6 +202,7 @@ def find_published(meta: PageMeta, tree: HtmlElement | None, url: str | None, te
         url=url_evidence,
         dateline=as_evidence(dateline(text), "dateline"),
         read_page=lambda: as_evidence(html_date(tree), "htmldate"),
+        clock=PageClock(country_zone(url), lambda: zoned_stamps(html)),
     )
 
 
@@ -199,6 +210,6 @@ def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
     page = parse_page(html)
     meta = read_page_meta(page.tree, url) if page.tree is not None else PageMeta()
     text, method, unconfirmed = extract_main_text(page, url or meta.canonical_url)
-    found = find_published(meta, page.tree, url or meta.canonical_url, text)
+    found = find_published(meta, page.tree, url or meta.canonical_url, text, html)
     value, source = (found.value, found.source) if found else (None, None)
     return HtmlExtraction(text, method, meta, value, source, page.notes, found, unconfirmed)

@@ -9,7 +9,9 @@ Sources in order of trust, each for a reason:
    entry is often made as a draft) before names that do not say which date they are. When declared
    publication dates disagree, the day more of the page's other evidence supports wins, htmldate's reading
    of the page being one voice; a published time equal to a modified time to the second is stamped on every
-   save, so there htmldate, when it disagrees, is taken instead.
+   save, so there htmldate, when it disagrees, is taken instead. A declared stamp's day is the publisher's
+   (``PageClock``): the same instant written with a local offset elsewhere in the page, else, for a stamp that
+   says it is UTC, the zone of a one-zone country's domain (``page_zone``).
 3. htmldate's extensive reading of the markup and text.
 4. A declared modification date: the page existed by then, which is more than nothing.
 5. A dateline at the top of the text.
@@ -24,17 +26,19 @@ The confidence is the share of pages whose date was right when chosen this way, 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, tzinfo
 from typing import Literal
 
 from transforms.clean.html_dates import DeclaredDate
+from transforms.clean.page_zone import written_in_utc
 from transforms.clean.published import parse_date_as_written
 
 Source = Literal["metadata", "url", "html", "text"]
 Kind = Literal["published", "created", "generic", "modified", "url", "htmldate", "dateline"]
 
 RANK: dict[Kind, int] = {"published": 0, "created": 1, "generic": 2}
+DECLARED_KINDS: frozenset[Kind] = frozenset({*RANK, "modified"})
 SAME_INSTANT_SECONDS = 120  # the same moment written twice, in two zones, may differ by a rounding
 RESTAMP_SECONDS = 1
 URL_ZONE_DAYS = 1  # a declared day this close to the URL's is the same publication seen from another zone
@@ -77,13 +81,33 @@ def _result(evidence: Evidence, source: Source, branch: str, day: date | None = 
     return PublishedDate(at, day or evidence.day, source, confidence, evidence.value)
 
 
-def local_day(chosen: Evidence, declared: Sequence[Evidence]) -> date:
-    """The same instant written with a UTC offset other than zero names the day the publisher's readers saw."""
-    for other in declared:
-        offset = other.written.utcoffset()
-        if offset and abs((other.written - chosen.written).total_seconds()) < SAME_INSTANT_SECONDS:
-            return other.day
-    return chosen.day
+@dataclass
+class PageClock:
+    """The publisher's zone, as far as the page shows it (``page_zone``); the stamps are read only if asked."""
+
+    zone: tzinfo | None = None
+    read_stamps: Callable[[], tuple[datetime, ...]] = tuple
+    _stamps: tuple[datetime, ...] | None = field(default=None, repr=False)
+
+    def stamps(self) -> tuple[datetime, ...]:
+        if self._stamps is None:
+            self._stamps = self.read_stamps()
+        return self._stamps
+
+    def day(self, chosen: Evidence, declared: Sequence[Evidence] = ()) -> date:
+        """The same instant written with a UTC offset other than zero names the day the publisher's readers saw;
+        failing that, a stamp that says it is UTC is read in the zone of the domain's country, if it has one."""
+        if chosen.kind not in DECLARED_KINDS:  # a URL or a dateline spells its day out; htmldate gives no time
+            return chosen.day
+        for written in (*(e.written for e in declared), *self.stamps()):
+            if written.utcoffset() and abs((written - chosen.written).total_seconds()) < SAME_INSTANT_SECONDS:
+                return written.date()
+        if self.zone is not None and written_in_utc(chosen.value):
+            return chosen.written.astimezone(self.zone).date()
+        return chosen.day
+
+
+NO_CLOCK = PageClock()
 
 
 def _supporters(day: date, declared: Sequence[Evidence], others: Sequence[Evidence]) -> int:
@@ -92,7 +116,8 @@ def _supporters(day: date, declared: Sequence[Evidence], others: Sequence[Eviden
 
 
 def best_declared(
-    declared: Sequence[Evidence], read_page: Callable[[], Evidence | None], others: Sequence[Evidence] = ()
+    declared: Sequence[Evidence], read_page: Callable[[], Evidence | None], others: Sequence[Evidence] = (),
+    clock: PageClock = NO_CLOCK,
 ) -> tuple[Evidence, date, str] | None:
     """(evidence, its local day, branch) of the best-ranked declared claim, voting when the best disagree."""
     ranked = [e for e in declared if e.kind in RANK and not e.year_only]
@@ -100,14 +125,14 @@ def best_declared(
         return None
     top = min(RANK[e.kind] for e in ranked)
     best = [e for e in ranked if RANK[e.kind] == top]
-    days = list(dict.fromkeys(local_day(e, declared) for e in best))
+    days = list(dict.fromkeys(clock.day(e, declared) for e in best))
     branch = "declared" if top == 0 else "declared_weak"
     if len(days) > 1:
         page = read_page()
         voters = [*others, *([page] if page else [])]
         days.sort(key=lambda d: -_supporters(d, declared, voters))  # stable: the first declared wins a tie
         branch = "declared_vote"
-    chosen = next(e for e in best if local_day(e, declared) == days[0])
+    chosen = next(e for e in best if clock.day(e, declared) == days[0])
     return chosen, days[0], branch
 
 
@@ -122,24 +147,27 @@ def choose_published(
     url: Evidence | None = None,
     dateline: Evidence | None = None,
     read_page: Callable[[], Evidence | None] = lambda: None,
+    clock: PageClock = NO_CLOCK,
 ) -> PublishedDate | None:
     """``read_page`` runs htmldate; it is called only when needed, as it reads the whole page again."""
     others = [dateline] if dateline else []
-    found = best_declared(declared, read_page, others) if url is None else None
+    found = best_declared(declared, read_page, others, clock) if url is None else None
     if url is not None:
         near = any(abs((e.day - url.day).days) <= URL_ZONE_DAYS for e in declared if e.kind in RANK)
         return _result(url, "url", "url_confirmed" if near else "url")
     if found is not None:
         chosen, day, branch = found
         page = read_page() if _restamped(chosen, declared) else None
-        if page is not None and page.day != day and not page.year_only:
+        # htmldate reading the stamp's own day as written (UTC, before the zone moved it) is no second opinion.
+        if page is not None and page.day not in (day, chosen.day) and not page.year_only:
             return _result(page, "html", "htmldate")
         return _result(chosen, "metadata", branch, day)
-    return _fallback(declared, dateline, read_page)
+    return _fallback(declared, dateline, read_page, clock)
 
 
 def _fallback(
-    declared: Sequence[Evidence], dateline: Evidence | None, read_page: Callable[[], Evidence | None]
+    declared: Sequence[Evidence], dateline: Evidence | None, read_page: Callable[[], Evidence | None],
+    clock: PageClock,
 ) -> PublishedDate | None:
     page = read_page()
     modified = next((e for e in declared if e.kind == "modified"), None)
@@ -148,7 +176,7 @@ def _fallback(
     ]  # fmt: skip
     for evidence, source, branch in ordered:
         if evidence is not None and not evidence.year_only:
-            return _result(evidence, source, branch)
+            return _result(evidence, source, branch, clock.day(evidence, declared))
     leftover = next((e for e in declared if e.kind != "modified"), page)
     return _result(leftover, "html" if leftover is page else "metadata", "year_only") if leftover else None
 
