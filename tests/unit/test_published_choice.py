@@ -12,8 +12,8 @@ from transforms.clean.html import parse_tree
 from transforms.clean.html_dates import claim_of, declared_dates
 from transforms.clean.html_meta import meta_values
 from transforms.clean.page_zone import MAX_STAMPS, country_zone, written_in_utc, zoned_stamps
-from transforms.clean.published import parse_date, parse_date_as_written
-from transforms.clean.published_choice import Evidence, PageClock, as_evidence, choose_published
+from transforms.clean.published import month_from_url, parse_date, parse_date_as_written
+from transforms.clean.published_choice import Evidence, PageClock, UrlMonth, as_evidence, choose_published
 
 
 @pytest.mark.parametrize(
@@ -210,3 +210,40 @@ def test_zone_signs_never_raise(markup: str, url: str) -> None:
     stamps = zoned_stamps(markup)
     assert all(stamp.utcoffset() for stamp in stamps)
     country_zone(url)
+
+
+@pytest.mark.parametrize(
+    ("url", "month"),
+    [
+        ("https://blog.example.org/2011/12/slug/", (date(2011, 12, 1), date(2011, 12, 31))),
+        ("https://blog.example.org/2012-2/slug", (date(2012, 2, 1), date(2012, 2, 29))),
+        ("https://blog.example.org/2011/12/03/slug", None),  # a full date is the URL's own evidence
+        ("https://www.example.de/2019/43/slug", None),  # an issue number, not a month
+        ("https://blog.example.org/2011/12", None), (None, None), ("", None),
+    ],
+)  # fmt: skip
+def test_a_month_without_a_day_in_the_url(url: str | None, month: tuple[date, date] | None) -> None:
+    assert month_from_url(url) == month
+
+
+def _month(inside: str | None) -> UrlMonth:
+    def read(first: date, last: date) -> Evidence | None:
+        assert (first, last) == (date(2011, 12, 1), date(2011, 12, 31))
+        return _evidence(inside, "htmldate") if inside else None
+
+    return UrlMonth(date(2011, 12, 1), date(2011, 12, 31), read)
+
+
+def test_a_choice_outside_the_url_s_month_gives_way_to_the_page_read_within_it() -> None:
+    outside = [_evidence("2010-06-01T10:00:00Z", "published")]
+    found = choose_published(outside, read_page=_never, month=_month("2011-12-03"))
+    assert found is not None and (found.day, found.source) == (date(2011, 12, 3), "html")
+    kept = choose_published(outside, read_page=_never, month=_month("2011-12-01"))  # a month alone: no answer
+    assert kept is not None and kept.day == date(2010, 6, 1)
+    kept = choose_published(outside, read_page=_never, month=_month(None))
+    assert kept is not None and kept.day == date(2010, 6, 1)
+    inside = [_evidence("2011-12-20T10:00:00Z", "published")]
+    untouched = choose_published(inside, read_page=_never, month=_month("2011-12-03"))
+    assert untouched is not None and untouched.day == date(2011, 12, 20)
+    nothing = choose_published([], read_page=lambda: None, month=_month("2011-12-03"))
+    assert nothing is not None and nothing.day == date(2011, 12, 3)

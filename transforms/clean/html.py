@@ -21,6 +21,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 
 import htmldate
@@ -36,11 +37,12 @@ from transforms.clean.html_guard import MAX_ATTRIBUTES, defuse_markup
 from transforms.clean.html_meta import PageMeta, read_page_meta
 from transforms.clean.html_paragraphs import prose_blocks
 from transforms.clean.page_zone import country_zone, zoned_stamps
-from transforms.clean.published import date_from_url, dateline
+from transforms.clean.published import date_from_url, dateline, month_from_url
 from transforms.clean.published_choice import (
     Evidence,
     PageClock,
     PublishedDate,
+    UrlMonth,
     as_evidence,
     choose_published,
     declared_evidence,
@@ -179,12 +181,14 @@ def main_text(html: str, url: str | None, page: ParsedPage | None = None) -> tup
     return text, method
 
 
-def html_date(tree: HtmlElement | None) -> str | None:
-    """htmldate's search of the markup and text, preferring the original over the updated date."""
+def html_date(tree: HtmlElement | None, within: tuple[date, date] | None = None) -> str | None:
+    """htmldate's search of the markup and text, preferring the original over the updated date; ``within``
+    bounds it (htmldate's own bounds are 1995 to today)."""
     if tree is None:
         return None
+    first, last = (within[0].isoformat(), within[1].isoformat()) if within else (None, None)
     try:
-        found = htmldate.find_date(tree, original_date=True, extensive_search=True)
+        found = htmldate.find_date(tree, original_date=True, extensive_search=True, min_date=first, max_date=last)
     except Exception:  # htmldate is heuristic; a failure only means no date
         return None
     return found if isinstance(found, str) else None
@@ -203,7 +207,15 @@ def find_published(
         dateline=as_evidence(dateline(text), "dateline"),
         read_page=lambda: as_evidence(html_date(tree), "htmldate"),
         clock=PageClock(country_zone(url), lambda: zoned_stamps(html)),
+        month=_url_month(url, tree),
     )
+
+
+def _url_month(url: str | None, tree: HtmlElement | None) -> UrlMonth | None:
+    bounds = month_from_url(url)
+    if bounds is None:
+        return None
+    return UrlMonth(*bounds, lambda first, last: as_evidence(html_date(tree, (first, last)), "htmldate"))
 
 
 def extract_html(html: str, url: str | None = None) -> HtmlExtraction:

@@ -7,9 +7,10 @@ exception: a missing date costs an article nothing, a crash would cost the whole
 
 from __future__ import annotations
 
+import calendar
 import re
 import warnings
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 from dateutil import parser as dateutil_parser
@@ -34,6 +35,8 @@ _URL_DATE = re.compile(
     r"/((?:19|20)\d{2})(?:([/_-])(0?[1-9]|1[0-2])\2(0?[1-9]|[12]\d|3[01])|(0[1-9]|1[0-2])([012]\d|3[01]))"
     r"(?=[/_.-]|$)"
 )
+# A permalink of a blog or a magazine often names the month alone: ``/2011/12/slug``.
+_URL_MONTH = re.compile(r"/((?:19|20)\d{2})[/_-](0?[1-9]|1[0-2])/")
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -138,6 +141,17 @@ def date_from_url(url: str | None) -> datetime | None:
             return _plausible(datetime(int(year), int(month), int(day)))
         except ValueError:
             continue
+    return None
+
+
+def month_from_url(url: str | None) -> tuple[date, date] | None:
+    """(first, last day) of the month a URL's path names without a day, when it names no full date."""
+    if not url or date_from_url(url) is not None:
+        return None
+    for match in _URL_MONTH.finditer(url):
+        year, month = int(match.group(1)), int(match.group(2))
+        if EARLIEST_YEAR <= year <= LATEST_YEAR:
+            return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
     return None
 
 

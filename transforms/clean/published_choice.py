@@ -16,6 +16,10 @@ Sources in order of trust, each for a reason:
 4. A declared modification date: the page existed by then, which is more than nothing.
 5. A dateline at the top of the text.
 
+A URL that names a month without a day (``/2011/12/slug``) bounds the answer: a choice outside that month is a
+date of something else on the page (an archive's capture, a sidebar), so htmldate reads the page again within the
+month, and its answer is taken unless it is the first of the month (what a month alone parses to).
+
 A value of January 1st at midnight is what a year alone becomes once parsed (both our parser and htmldate
 fill a missing month and day with 1), so it is used only when nothing else is left.
 
@@ -45,7 +49,7 @@ URL_ZONE_DAYS = 1  # a declared day this close to the URL's is the same publicat
 
 CONFIDENCE = {  # per branch, see the module docstring; dateline and year_only are guesses with few pages behind
     "url_confirmed": 0.98, "url": 0.95, "declared": 0.94, "declared_vote": 0.8, "declared_weak": 0.8,
-    "htmldate": 0.9, "modified": 0.5, "dateline": 0.7, "year_only": 0.1,
+    "htmldate": 0.9, "modified": 0.5, "dateline": 0.7, "year_only": 0.1, "url_month": 0.7,
 }  # fmt: skip
 
 
@@ -64,6 +68,23 @@ class Evidence:
         """A URL or a dateline spells its day out; only a parsed timestamp can have filled one in."""
         w = self.written
         return self.kind not in ("url", "dateline") and (w.month, w.day, w.hour, w.minute, w.second) == (1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class UrlMonth:
+    """The month a URL names without a day, and a reading of the page within it (htmldate bounded)."""
+
+    first: date
+    last: date
+    read_within: Callable[[date, date], Evidence | None]
+
+    def within(self, found: PublishedDate | None) -> PublishedDate | None:
+        if found is not None and self.first <= found.day <= self.last:
+            return found
+        inside = self.read_within(self.first, self.last)
+        if inside is None or inside.year_only or inside.day.day == 1:
+            return found
+        return _result(inside, "html", "url_month")
 
 
 @dataclass(frozen=True)
@@ -148,8 +169,20 @@ def choose_published(
     dateline: Evidence | None = None,
     read_page: Callable[[], Evidence | None] = lambda: None,
     clock: PageClock = NO_CLOCK,
+    month: UrlMonth | None = None,
 ) -> PublishedDate | None:
     """``read_page`` runs htmldate; it is called only when needed, as it reads the whole page again."""
+    found = _choose(declared, url, dateline, read_page, clock)
+    return found if month is None or url is not None else month.within(found)
+
+
+def _choose(
+    declared: Sequence[Evidence],
+    url: Evidence | None,
+    dateline: Evidence | None,
+    read_page: Callable[[], Evidence | None],
+    clock: PageClock,
+) -> PublishedDate | None:
     others = [dateline] if dateline else []
     found = best_declared(declared, read_page, others, clock) if url is None else None
     if url is not None:
