@@ -12,7 +12,7 @@ from __future__ import annotations
 CLEAN = 4  # transforms/clean: main text, metadata, publication date (2: a given date that does not parse is noted;
 #   3: lines of the main text that neither readability nor the baseline confirm are dropped in blocks;
 #   4: a UTC publication stamp names the publisher's day: its twin in the page, else a one-zone country's zone;
-#   a URL's month without a day bounds the publication date)
+#   a URL's month without a day bounds the publication date; posts the article quotes survive their wrappers)
 SEGMENT = 1  # transforms/segment: paragraphs, sentences, passages and their offsets
 ENRICH = 4  # transforms/enrich: language, entities, date mentions (2: quarter in force, spans of years, vague spans;
 # 3: entity keys and spans, counted type corrections from place and nationality data, heading/time-zone/kind rules;

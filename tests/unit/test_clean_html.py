@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from transforms.clean.html import extract_html, main_text, parse_tree
+from transforms.clean.html import MAX_QUOTED_POSTS, extract_html, main_text, parse_tree, unwrap_quoted_posts
 from transforms.clean.html_meta import clean_title, read_page_meta
 from transforms.clean.html_paragraphs import prose_blocks
 
@@ -121,3 +121,29 @@ def test_prose_blocks_skip_scripts_navigation_and_short_labels() -> None:
 
 def test_prose_blocks_survive_an_unclosed_head() -> None:
     assert prose_blocks(f"<html><head><title>Budget<body><p>{SENTENCE}") == [SENTENCE]
+
+
+TWEET = "Yes the county spent half a million on the new signs and nobody can read them from the road"
+
+
+def _embedded(wrapper_class: str, posts: int = 1) -> str:
+    post = (f'<div class="{wrapper_class}"><blockquote class="twitter-tweet"><p lang="en">{TWEET}</p>'
+            "&mdash; A Reader (@reader) November 18, 2019</blockquote></div>")
+    return (f"<html><body><article><h1>Signs nobody can read</h1><p>{SENTENCE}</p>{post * posts}"
+            f"<p>{SENTENCE.replace('budget', 'signs')}</p>"
+            '<div class="social-share"><a href="/share">Share on Facebook</a><a href="/tw">Share on X</a></div>'
+            "</article></body></html>")
+
+
+@pytest.mark.parametrize("wrapper", ["social-media-embed", "embed-social", "figure-embed"])
+def test_a_quoted_post_in_a_social_embed_wrapper_is_article_text(wrapper: str) -> None:
+    text = extract_html(_embedded(wrapper)).text
+    assert TWEET in text and "@reader" in text
+    assert "Share on Facebook" not in text  # a share bar is still a share bar
+
+
+def test_many_quoted_posts_stay_linear() -> None:
+    page = _embedded("social-media-embed", posts=3_000)
+    tree = parse_tree(page)
+    assert tree is not None
+    assert unwrap_quoted_posts(tree) <= MAX_QUOTED_POSTS

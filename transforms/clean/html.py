@@ -25,7 +25,8 @@ from datetime import date
 from functools import cache
 
 import htmldate
-import lxml.html  # type: ignore[import-untyped]  # lxml ships no type hints (see html_meta)
+import lxml.etree  # type: ignore[import-untyped]  # lxml ships no type hints (see html_meta)
+import lxml.html  # type: ignore[import-untyped]
 import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.readability_lxml import Document as ReadabilityDocument
@@ -49,6 +50,13 @@ from transforms.clean.published_choice import (
 )
 
 _WORD = re.compile(r"\w+")
+_QUOTED_POSTS = lxml.etree.XPath(
+    "//blockquote[contains(@class, 'twitter-tweet') or contains(@class, 'instagram-media')"
+    " or contains(@class, 'tiktok-embed') or contains(@class, 'bluesky-embed') or contains(@class, 'mastodon-embed')]"
+)
+_WRAPPER_TAGS = frozenset({"div", "figure", "section", "span", "p"})
+MAX_QUOTED_POSTS = 100  # a page quoting more is not an article; the bound keeps a hostile page linear
+MAX_WRAPPER_DEPTH = 4
 
 # Fewer words than this and the extraction is taken as a miss, and the next method is tried.
 ENOUGH_WORDS = 40
@@ -98,9 +106,31 @@ def parse_page(html: str) -> ParsedPage:
         tree = trafilatura.load_html(defused.html)
     except Exception:  # lxml raises several types on hostile input; the streaming collector still reads it
         tree = None
+    if tree is not None:
+        unwrap_quoted_posts(tree)
     # trafilatura parses with this parser; its log holds the errors of the last parse.
     truncated = tree is not None and any(entry.type_name == "ERR_RESOURCE_LIMIT" for entry in HTML_PARSER.error_log)
     return ParsedPage(defused.html, tree, truncated, defused.trimmed_tags)
+
+
+def unwrap_quoted_posts(tree: HtmlElement) -> int:
+    """A post the article quotes (an embedded tweet, an Instagram or TikTok post) is its text, but the wrapper a CMS
+    puts around it is often called "social-embed", which trafilatura discards as a share bar. The wrappers that hold
+    nothing but the post lose their class and id; the post's own markup is kept. Returns the wrappers cleared."""
+    cleared = 0
+    for post in _QUOTED_POSTS(tree)[:MAX_QUOTED_POSTS]:
+        quoted = " ".join(post.text_content().split())
+        wrapper, depth = post.getparent(), 0
+        while wrapper is not None and wrapper.tag in _WRAPPER_TAGS and depth < MAX_WRAPPER_DEPTH:
+            depth += 1
+            if " ".join(wrapper.text_content().split()) != quoted:
+                break
+            for name in ("class", "id"):
+                if name in wrapper.attrib:
+                    del wrapper.attrib[name]
+            cleared += 1
+            wrapper = wrapper.getparent()
+    return cleared
 
 
 def parse_tree(html: str) -> HtmlElement | None:
