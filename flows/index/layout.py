@@ -143,11 +143,13 @@ def id_hits(client: Elasticsearch, lay: Layout, ids: Sequence[str], fields: Mapp
     """Every copy of these documents in the layout's months, newest month first (after a refresh)."""
     if refresh:
         client.indices.refresh(index=lay.reads)
+    fields = {"source": False} if fields is None else fields  # {}: the whole source, as ``mget`` gives it
+    includes = list(fields.get("source_includes", [])) or None
+    whole = not includes and fields.get("source", True) is not False
     for start in range(0, len(ids), IDS_PER_SEARCH):
         chunk = list(ids[start:start + IDS_PER_SEARCH])
-        source: Any = list((fields or {}).get("source_includes", [])) or False
         response = client.search(index=lay.reads, query={"ids": {"values": chunk}}, size=2 * len(chunk) + 10,
-                                 source_includes=source if source else None, source=None if source else False,
+                                 source_includes=includes, source=None if includes or whole else False,
                                  sort=[{"_index": "desc"}])
         yield from response["hits"]["hits"]
 

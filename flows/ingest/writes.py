@@ -10,7 +10,7 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from flows.index.document import to_document
-from flows.index.layout import get_docs
+from flows.index.layout import get_docs, layout, month_of
 from flows.ingest.classify import Copy, Decision, RunMemory, input_key
 from transforms.models import EnrichedArticle, Origin
 
@@ -49,11 +49,19 @@ def duplicate_updates(client: Elasticsearch, alias: str, memory: RunMemory) -> l
     URL is kept."""
     if not memory.duplicates:
         return []
+    lay = layout(client, alias)
     actions = []
+    moving: dict[str, dict[str, Any]] = {}
     for doc in get_docs(client, alias, list(memory.duplicates), MERGED_FIELDS):
         update = merged_fields(doc["_source"], memory.duplicates[doc["_id"]], memory.source_hashes)
-        if update:
+        if lay.monthly and "date" in update and not doc["_index"].endswith(f"-{month_of(update)}"):
+            moving[doc["_id"]] = update  # a new date in another month: the document moves there
+        elif update:
             actions.append({"_op_type": "update", "_index": doc["_index"], "_id": doc["_id"], "doc": update})
+    # The whole document is written to its new month (``place`` deletes the old copy once it is written).
+    actions += [{"_op_type": "index", "_index": alias, "_id": doc["_id"], "_source": {**doc["_source"],
+                                                                                      **moving[doc["_id"]]}}
+                for doc in get_docs(client, alias, list(moving))]
     return actions
 
 

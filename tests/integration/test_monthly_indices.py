@@ -272,3 +272,21 @@ def test_a_delete_after_a_rewrite_leaves_no_copy_anywhere(es: Elasticsearch, pre
     assert all(item.ok for item in results)
     es.indices.refresh(index=monthly)
     assert es.count(index=monthly)["count"] == 0
+
+
+def test_a_date_a_copy_brings_moves_the_kept_document_to_its_month(es: Elasticsearch, prefect_harness: None,
+                                                                   monthly: str, tmp_path: Path) -> None:
+    """Two texts under one URL: the later (undated, so filed under the month it was first seen) is kept, and the
+    earlier, now its copy, gives it the date it lacks, and so its month: the document moves there and stays once
+    (a re-run leaves it)."""
+    write_feed(tmp_path / "in" / "1", [record(0, DATES[0])])
+    write_feed(tmp_path / "in" / "2", [{**record(1, None), "url": "https://news.example/0"}])
+    report = ingest(paths=[str(tmp_path / "in")], options=INLINE)
+    assert (report.indexed, report.duplicate, report.accounted) == (1, 1, True)
+    where = placement(es, monthly)
+    assert where == {"https://news.example/0": f"{monthly}-v1-2024.01"}
+    (doc,) = es.search(index=monthly, size=10)["hits"]["hits"]
+    assert doc["_source"]["date"].startswith("2024-01-15") and doc["_source"]["date_source"] == "published"
+    assert doc["_source"]["title"] == "Article 1" and doc["_source"]["entities"]  # the whole document moved
+    again = ingest(paths=[str(tmp_path / "in")], options=INLINE)
+    assert again.accounted and placement(es, monthly) == where
