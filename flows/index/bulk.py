@@ -14,7 +14,7 @@ import random
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch
@@ -95,14 +95,24 @@ def bulk_load(client: Elasticsearch, actions: Iterable[dict[str, Any]],
     placed = place(client, list(actions))
     for action, reason in placed.refused:
         yield ItemResult(str(action["_id"]), action.get("_op_type", "index"), False, 400, reason)
-    failed: set[str] = set()
-    for item in load_all(client, placed.actions, limits):
-        if not item.ok:
-            failed.add(item.doc_id)
+    if not placed.moves:
+        yield from load_all(client, placed.actions, limits)
+        return
+    results = list(load_all(client, placed.actions, limits))
+    failed = {item.doc_id for item in results if not item.ok}
+    moves = [move for move in placed.moves if str(move["_id"]) not in failed]
+    stuck = {item.doc_id: item.error for item in load_all(client, moves, limits) if not item.ok}
+    kept: set[str] = set()
+    if stuck:  # the old copy cannot go (a read-only month): the new one is taken back, as after a failed rewrite
+        written = {str(a["_id"]): a["_index"] for a in placed.actions if str(a["_id"]) in stuck}
+        undo = [{"_op_type": "delete", "_index": index, "_id": doc_id} for doc_id, index in written.items()]
+        kept = {item.doc_id for item in load_all(client, undo, limits) if not item.ok}
+    for item in results:
+        if item.ok and item.doc_id in stuck:
+            twice = " (and the new copy could not be taken back)" if item.doc_id in kept else ""
+            item = replace(item, ok=False, error=f"move_refused: the old copy could not be deleted{twice}: "
+                                                 f"{stuck[item.doc_id]}")
         yield item
-    for item in load_all(client, [move for move in placed.moves if str(move["_id"]) not in failed], limits):
-        if not item.ok:
-            raise RuntimeError(f"could not delete the copy of {item.doc_id} its new date moved: {item.error}")
 
 
 def load_all(client: Elasticsearch, actions: list[dict[str, Any]], limits: BulkLimits) -> Iterator[ItemResult]:

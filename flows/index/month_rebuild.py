@@ -43,6 +43,8 @@ def month_indices(client: Elasticsearch, alias: str, month: str) -> list[str]:
     if not MONTH.match(month):
         raise MonthRebuildError(f"a month is written YYYY.MM (2024.05), got {month!r}")
     live = live_indices(client, alias)
+    if not live:
+        raise MonthRebuildError(f"there is no alias {alias} to rebuild (NEWSINDEX_INDEX; `newsindex setup` makes it)")
     if not any(MONTH_SUFFIX.match(name) for name in live):
         raise MonthRebuildError(f"{alias} is not laid out by month (NEWSINDEX_MONTHLY_INDICES): rebuild it whole "
                                 f"with `newsindex run --rebuild PATH...`")

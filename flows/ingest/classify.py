@@ -260,7 +260,9 @@ def later_version(article: CleanArticle, doc_id: str, memory: RunMemory) -> bool
 
 
 def classify(client: Elasticsearch, alias: str, articles: Sequence[CleanArticle], version: str,
-             memory: RunMemory) -> list[Decision]:
+             memory: RunMemory, history: str | None = None) -> list[Decision]:
+    """``history``: during a rebuild, the alias still serving the old version, where a document's first-seen time
+    is kept (the new version starts empty, and an undated article's date and month are its first-seen time)."""
     ids = [article_id(a) for a in articles]
     existing = fetch_existing(client, alias, ids)
     previous = ids_by_origin(client, alias, articles)
@@ -277,7 +279,17 @@ def classify(client: Elasticsearch, alias: str, articles: Sequence[CleanArticle]
         if decision.verdict != "unchanged":  # what this input produced before is outdated: it says other text now
             decision.replaces = [old for old in previous.get(article.origin.label(), []) if old != decision.doc_id]
         decisions.append(decision)
+    if history is not None:
+        carry_first_seen(client, history, decisions)
     return decisions
+
+
+def carry_first_seen(client: Elasticsearch, history: str, decisions: Sequence[Decision]) -> None:
+    new = {d.doc_id: d for d in decisions if d.verdict == "enrich" and d.first_seen_at is None}
+    if not new or not client.indices.exists_alias(name=history):
+        return
+    for doc in get_docs(client, history, list(new), ["first_seen_at", "ingested_at"]):
+        new[doc["_id"]].first_seen_at = first_seen(doc["_source"])
 
 
 def supersede(decisions: list[Decision], doc_id: str, article: CleanArticle, memory: RunMemory) -> None:

@@ -18,6 +18,7 @@ from flows.index.layout import (
     live_indices,
     month_of,
     rebuild_target,
+    version_number,
     version_of,
 )
 from flows.read import READ_EVERYTHING, InputRules, display_path
@@ -50,7 +51,11 @@ def swap_alias(client: Elasticsearch, alias: str, target: str) -> str | None:
                 for name in new]
     client.indices.update_aliases(actions=actions)
     forget_layouts()
-    return version_of(previous[-1]) if previous else None
+    if not previous:
+        return None
+    versions = sorted({version_of(name) for name in previous}, key=version_number)
+    # The months of a version are named as the run's own target is: "articles-v1-*".
+    return ", ".join(v if v in previous else f"{v}-*" for v in versions)
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,7 @@ class ConcreteIndex:
     documents: int
     bytes: int
     live: bool
+    closed: bool = False  # a closed month is searched by nobody: shown, so that its absence from results has a reason
 
 
 @dataclass(frozen=True)
@@ -74,10 +80,10 @@ def list_versions(client: Elasticsearch, alias: str) -> list[VersionedIndex]:
     live = set(live_indices(client, alias))
     names = names_of(client, alias)
     rows: list[dict[str, str]] = client.cat.indices(  # type: ignore[assignment]
-        index=f"{alias}-v*", format="json", bytes="b", h="index,store.size", expand_wildcards="open").body
+        index=f"{alias}-v*", format="json", bytes="b", h="index,store.size,status", expand_wildcards="all").body
     articles = articles_per_index(client, f"{alias}-v*")  # the cat API counts each nested passage as a document
     concrete = sorted((ConcreteIndex(row["index"], articles.get(row["index"], 0), int(row.get("store.size") or 0),
-                                     row["index"] in live)
+                                     row["index"] in live, row.get("status") == "close")
                        for row in rows if version_of(row["index"]) in names), key=lambda index: index.name)
     versions = []
     for name in names:
@@ -89,8 +95,8 @@ def list_versions(client: Elasticsearch, alias: str) -> list[VersionedIndex]:
 
 def articles_per_index(client: Elasticsearch, pattern: str) -> dict[str, int]:
     aggs = {"per_index": {"terms": {"field": "_index", "size": 10_000}}}
-    found = client.search(index=pattern, size=0, aggs=aggs, track_total_hits=False)["aggregations"]
-    return {bucket["key"]: int(bucket["doc_count"]) for bucket in found["per_index"]["buckets"]}
+    found = client.search(index=pattern, size=0, aggs=aggs, track_total_hits=False).body.get("aggregations")
+    return {bucket["key"]: int(bucket["doc_count"]) for bucket in (found or {}).get("per_index", {}).get("buckets", [])}
 
 
 def names_of(client: Elasticsearch, alias: str) -> list[str]:

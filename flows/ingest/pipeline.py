@@ -149,7 +149,9 @@ class Pipeline:
         failures += [r for r in results if isinstance(r, Failure)]
         articles = self.requeued + [r for r in results if isinstance(r, CleanArticle)]
         self.requeued = []
-        decisions = classify_batch(self.client, self.index, payload(articles), payload(self.memory)) if articles else []
+        history = self.alias if self.index != self.alias else None  # a rebuild: first-seen times live there
+        decisions = classify_batch(self.client, self.index, payload(articles), payload(self.memory),
+                                   history) if articles else []
         enriching = self.pool.submit(enrich_chunk, [d.article for d in decisions if d.verdict == "enrich"],
                                      lineage(), stage="enrich")
         return Batch(labels, known, failures, decisions, hashes, enriching)

@@ -84,8 +84,8 @@ def enriched(future: Future[list[EnrichedArticle | Failure]]) -> list[EnrichedAr
 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
 def classify_batch(client: Elasticsearch, index: str, articles: list[CleanArticle],
-                   memory: RunMemory) -> list[Decision]:
-    return classify(client, index, articles, pipeline_version(), memory)
+                   memory: RunMemory, history: str | None = None) -> list[Decision]:
+    return classify(client, index, articles, pipeline_version(), memory, history)
 
 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)

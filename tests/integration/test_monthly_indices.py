@@ -121,7 +121,7 @@ def test_prune_rebuild_and_the_indices_command(es: Elasticsearch, prefect_harnes
     assert (pruned.pruned, pruned.unchanged) == (1, 4)
     assert es.count(index=monthly)["count"] == 4
     rebuilt = ingest(paths=[str(folder)], options=IngestOptions(workers=0, rebuild=True))
-    assert (rebuilt.indexed, rebuilt.previous_index) == (4, f"{monthly}-v1")
+    assert (rebuilt.indexed, rebuilt.previous_index) == (4, f"{monthly}-v1-*")  # its months
     assert set(es.indices.get_alias(name=monthly)) == {f"{monthly}-v2-{m}" for m in ("2024.01", "2024.02", "2024.05",
                                                                                      THIS_MONTH)}
     versions = {v.name: v for v in list_versions(es, monthly)}
@@ -290,3 +290,73 @@ def test_a_date_a_copy_brings_moves_the_kept_document_to_its_month(es: Elasticse
     assert doc["_source"]["title"] == "Article 1" and doc["_source"]["entities"]  # the whole document moved
     again = ingest(paths=[str(tmp_path / "in")], options=INLINE)
     assert again.accounted and placement(es, monthly) == where
+
+
+def test_a_move_out_of_a_read_only_month_fails_alone_and_a_rerun_finishes(es: Elasticsearch, prefect_harness: None,
+                                                                         monthly: str, tmp_path: Path) -> None:
+    """A month made read-only (the first step of ageing it) cannot lose its copy: the new copy is taken back, the
+    input is dead-lettered with the reason and its old document stays searchable, once; the other inputs are
+    written; once the month is writable again, the next run moves it."""
+    feed = write_feed(tmp_path / "in", [record(0, DATES[0]), record(1, DATES[1])])
+    ingest(paths=[str(feed)], options=INLINE)
+    january = f"{monthly}-v1-2024.01"
+    es.indices.put_settings(index=january, settings={"index.blocks.write": True})
+    try:
+        write_feed(tmp_path / "in", [record(0, "2024-05-02T10:00:00Z"), record(1, "2024-02-04T10:00:00Z")])
+        report = ingest(paths=[str(feed)], options=INLINE)
+        assert (report.indexed, report.dead_lettered, report.accounted) == (1, 1, True)
+        assert list(report.dead_letter_reasons) == ["index/move_refused"]
+        assert placement(es, monthly)["https://news.example/0"] == january
+    finally:
+        es.indices.put_settings(index=january, settings={"index.blocks.write": False})
+    again = ingest(paths=[str(feed)], options=INLINE)
+    assert (again.indexed, again.accounted) == (1, True)
+    assert placement(es, monthly)["https://news.example/0"] == f"{monthly}-v1-2024.05"
+
+
+def test_a_rebuild_keeps_when_each_document_was_first_seen(es: Elasticsearch, prefect_harness: None,
+                                                           monthly: str, tmp_path: Path) -> None:
+    """An undated article's date (and month) is its first-seen time: a rebuild, months later, must not make it the
+    rebuild's own time."""
+    feed = write_feed(tmp_path / "in", [record(0, DATES[0]), record(4, None)])
+    ingest(paths=[str(feed)], options=INLINE)
+    es.indices.refresh(index=monthly)
+    before = {hit["_id"]: hit["_source"] for hit in es.search(index=monthly, size=10)["hits"]["hits"]}
+    report = ingest(paths=[str(feed)], options=IngestOptions(workers=0, rebuild=True))
+    assert (report.indexed, report.accounted) == (2, True)
+    es.indices.refresh(index=monthly)
+    after = {hit["_id"]: hit["_source"] for hit in es.search(index=monthly, size=10)["hits"]["hits"]}
+    assert after.keys() == before.keys()
+    for doc_id, source in after.items():
+        assert (source["first_seen_at"], source["date"]) == (before[doc_id]["first_seen_at"], before[doc_id]["date"])
+        assert source["ingested_at"] != before[doc_id]["ingested_at"]
+
+
+def test_a_closed_month_is_named_by_every_command_and_a_missing_alias_is_no_error(
+        es: Elasticsearch, prefect_harness: None, monthly: str, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    feed = write_feed(tmp_path / "in", [record(0, DATES[0]), record(3, DATES[3])])
+    report_file = tmp_path / "report.json"
+    assert cli.main(["run", str(feed)]) == 0
+    january = f"{monthly}-v1-2024.01"
+    es.indices.close(index=january)
+    try:
+        capsys.readouterr()
+        assert cli.main(["indices"]) == 0
+        listed = capsys.readouterr().out
+        assert f"{january}\tclosed: not searched" in listed
+        assert cli.main(["search", "anything"]) == 2
+        assert f"index {january} is closed" in capsys.readouterr().err
+        write_feed(tmp_path / "in", [record(0, DATES[0]), record(3, "2024-06-01T00:00:00Z")])
+        assert cli.main(["run", str(feed), "--report", str(report_file)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "Traceback" not in err and f"index {january} is closed" in err
+        assert "is closed" in json.loads(report_file.read_text())["failure"]  # the report a scheduler reads
+    finally:
+        es.indices.open(index=january)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NEWSINDEX_INDEX", f"{monthly}-never-made")
+        assert cli.main(["indices"]) == 0
+        assert "no index of" in capsys.readouterr().out
+        assert cli.main(["indices", "--rebuild-month", "2024.01"]) == 2
+        assert "there is no alias" in capsys.readouterr().err
