@@ -616,6 +616,7 @@ def user_message(exc: Exception) -> str | None:
     from flows.es.setup import MappingConflict
     from flows.index.deadletters import StoreUnavailable
     from flows.ingest.budget import ErrorBudgetExceeded
+    from flows.ingest.lifecycle import RebuildIncomplete
     from flows.search.limits import BadValue
 
     if isinstance(exc, ValidationError):
@@ -626,7 +627,7 @@ def user_message(exc: Exception) -> str | None:
     if isinstance(exc, FileNotFoundError | PermissionError | IsADirectoryError | NotADirectoryError):
         return f"{exc.strerror}: {exc.filename}" if exc.filename else str(exc)
     if isinstance(exc, Unreachable | InstallError | NodeError | BadValue | UsageError | ErrorBudgetExceeded
-                  | MappingConflict | StoreUnavailable):
+                  | MappingConflict | StoreUnavailable | RebuildIncomplete):
         return str(exc)
     return elasticsearch_message(exc)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from elasticsearch import Elasticsearch
@@ -18,8 +18,10 @@ from transforms.dedup.identity import article_id
 from transforms.models import CleanArticle
 
 Verdict = Literal["enrich", "unchanged", "duplicate"]
+# What a copy may have given the document (``writes.merged_fields``), kept when the same text is enriched again.
+COPY_GIVEN = ["url", "source", "title", "authors", "published_at", "published_at_source"]
 SOURCE_FIELDS = ["content_hash", "lineage.pipeline_version", "origin.key", "duplicates", "near_duplicates",
-                 "source_hash", "first_seen_at", "ingested_at"]
+                 "source_hash", "first_seen_at", "ingested_at", *COPY_GIVEN]
 # Recorded on a document by other inputs; kept when the document itself is written again.
 CARRIED_FIELDS = ("duplicates", "near_duplicates")
 
@@ -220,6 +222,7 @@ def decide(article: CleanArticle, doc_id: str, existing: dict[str, Any] | None, 
     if same_text and same_version and same_input(existing, memory.source_hashes.get(label)):
         return Decision(article, doc_id, "unchanged")
     if same_text:
+        article = given_by_copies(article, existing)
         decision = enrich(article, doc_id, memory, carried={k: existing[k] for k in CARRIED_FIELDS if k in existing})
         decision.first_seen_at = first_seen(existing)
         return decision
@@ -229,6 +232,29 @@ def decide(article: CleanArticle, doc_id: str, existing: dict[str, Any] | None, 
     if owner and owner != label and existing.get("source_hash"):
         decision.supersedes = (owner, str(existing["source_hash"]))
     return decision
+
+
+def given_by_copies(article: CleanArticle, existing: dict[str, Any]) -> CleanArticle:
+    """The same text enriched again (a new pipeline version, new metadata of its own input) keeps what its
+    recorded copies gave the document where its own input says nothing: the copies are unchanged, so no later run
+    would give it back, and a publication date lost would change the document's date (and, by month, its index).
+    The date is the article's before enrichment, so its date mentions are resolved against it."""
+    if not existing.get("duplicates", {}).get("paths"):
+        return article
+    update: dict[str, Any] = {name: existing[name] for name in ("url", "source", "title")
+                              if not getattr(article, name) and isinstance(existing.get(name), str) and existing[name]}
+    if not article.authors and isinstance(existing.get("authors"), list) and existing["authors"]:
+        update["authors"] = [str(author) for author in existing["authors"]]
+    if article.published_at is None and existing.get("published_at"):
+        try:
+            when = datetime.fromisoformat(str(existing["published_at"]).replace("Z", "+00:00"))
+        except ValueError:
+            when = None
+        if when is not None:
+            when = when if when.tzinfo else when.replace(tzinfo=UTC)
+            update.update(published_at=when, published_on=when.date(),
+                          published_at_source=existing.get("published_at_source"))
+    return article.model_copy(update=update) if update else article
 
 
 def same_input(existing: dict[str, Any], read_hash: str | None) -> bool:

@@ -103,6 +103,10 @@ class IngestOptions(BaseModel):
     def _one_source_of_inputs(self) -> IngestOptions:
         if self.rebuild and self.retry_deadletters:  # a new index of the failures alone would replace everything
             raise ValueError("--rebuild and --retry-deadletters do not go together: a rebuild reads every input")
+        if self.rebuild and self.partition:  # the alias would move to an index of one part alone
+            raise ValueError("--rebuild and --partition do not go together: a rebuild replaces the whole alias, a "
+                             "partition reads only its part (rebuild with one run, or month by month with "
+                             "`newsindex indices --rebuild-month`)")
         return self
 
 
@@ -192,6 +196,7 @@ def ingest(paths: list[str], options: IngestOptions | None = None) -> RunReport:
             report.refused_workers = list(getattr(pool, "refusals", list)())
             report.add_seconds(pool.busy)
         if options.rebuild:
+            lifecycle.check_rebuilt(client, target, report.indexed)
             report.previous_index = lifecycle.swap_alias(client, alias, target)
             report.alias = alias
     except BaseException as exc:

@@ -39,6 +39,20 @@ def start_rebuild(client: Elasticsearch, alias: str, monthly: bool = False) -> s
     return target
 
 
+class RebuildIncomplete(RuntimeError):
+    """The rebuild's target lost documents before the swap: the alias stays where it was."""
+
+
+def check_rebuilt(client: Elasticsearch, target: str, written: int) -> None:
+    """Before the alias moves: the target holds every document the run wrote (an index or a month of it deleted
+    meanwhile, by `indices --drop-old` or by hand, would otherwise be swapped in without a word)."""
+    client.indices.refresh(index=target)
+    held = int(client.count(index=target)["count"])
+    if held < written:
+        raise RebuildIncomplete(f"the rebuild wrote {written} documents but {target} holds {held}: part of it was "
+                                f"deleted during the run; the alias was not moved (run the rebuild again)")
+
+
 def swap_alias(client: Elasticsearch, alias: str, target: str) -> str | None:
     """One atomic ``_aliases`` call: readers see the old indices until the instant they see the new ones (one
     index, or every month of a monthly rebuild). Returns the version the alias left."""
@@ -108,7 +122,11 @@ def drop_old(client: Elasticsearch, alias: str) -> list[str]:
     rebuild replaced. Returns what went: a version's name when all of it went, else its months' names."""
     dropped: list[str] = []
     names: list[str] = []
-    for version in list_versions(client, alias):
+    versions = list_versions(client, alias)
+    newest_live = max((version_number(v.name) for v in versions if v.live), default=0)
+    for version in versions:
+        if version_number(version.name) > newest_live:
+            continue  # newer than the live version: a rebuild filling it now (one that stopped: drop it by name)
         if version.indices:
             old = [m.name for m in version.indices if not m.live]
         else:

@@ -360,3 +360,37 @@ def test_a_closed_month_is_named_by_every_command_and_a_missing_alias_is_no_erro
         assert "no index of" in capsys.readouterr().out
         assert cli.main(["indices", "--rebuild-month", "2024.01"]) == 2
         assert "there is no alias" in capsys.readouterr().err
+
+
+def test_drop_old_spares_a_rebuild_in_progress_and_a_rebuild_that_lost_documents_does_not_swap(
+        es: Elasticsearch, prefect_harness: None, monthly: str, tmp_path: Path) -> None:
+    from flows.ingest.lifecycle import RebuildIncomplete, check_rebuilt, start_rebuild
+
+    ingest(paths=[str(write_feed(tmp_path / "in", [record(0, DATES[0])]))], options=INLINE)
+    target = start_rebuild(es, monthly, monthly=True)  # what `run --rebuild` is filling
+    assert drop_old(es, monthly) == []
+    assert es.indices.get(index=target)  # still there
+    with pytest.raises(RebuildIncomplete, match="the alias was not moved"):
+        check_rebuilt(es, target, 1)  # it holds none of the one document the run wrote
+    assert set(es.indices.get_alias(name=monthly)) == {f"{monthly}-v1-2024.01", f"{monthly}-v1-{THIS_MONTH}"}
+
+
+def test_a_new_pipeline_version_keeps_the_date_a_copy_gave(es: Elasticsearch, prefect_harness: None,
+                                                           monthly: str, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The copies are unchanged, so nothing would give the date back: enriching the kept text again (a new
+    pipeline version) must keep it, and with it the document's month."""
+    write_feed(tmp_path / "in" / "1", [record(0, DATES[0])])
+    write_feed(tmp_path / "in" / "2", [{**record(1, None), "url": "https://news.example/0"}])
+    ingest(paths=[str(tmp_path / "in")], options=INLINE)
+    where = placement(es, monthly)
+    assert where == {"https://news.example/0": f"{monthly}-v1-2024.01"}
+    from flows.ingest import tasks
+
+    monkeypatch.setattr(tasks, "pipeline_version", lambda: "a-new-version")
+    again = ingest(paths=[str(tmp_path / "in")], options=INLINE)
+    assert (again.indexed, again.duplicate, again.accounted) == (1, 1, True)
+    assert placement(es, monthly) == where
+    (doc,) = es.search(index=monthly, size=10)["hits"]["hits"]
+    assert doc["_source"]["date"].startswith("2024-01-15") and doc["_source"]["date_source"] == "published"
+    assert doc["_source"]["published_at"].startswith("2024-01-15")

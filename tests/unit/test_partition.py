@@ -110,3 +110,10 @@ def test_each_part_is_a_deployment_of_its_own_with_the_one_run_rule() -> None:
         assert part.concurrency_limit == 1 and limit is not None
         assert limit.collision_strategy == ConcurrencyLimitStrategy.CANCEL_NEW
     assert deployment(["/inbox"], IngestOptions(workers=0), cron="* * * * *").name == DEPLOYMENT_NAME
+
+
+def test_a_partitioned_rebuild_is_refused_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """A rebuild moves the whole alias; a part reads only its inputs: the alias would lose every other part."""
+    assert main(["run", "seeds", "--rebuild", "--partition", "1/2"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--rebuild and --partition do not go together" in err
