@@ -6,7 +6,8 @@ same cluster makes the same decisions; nothing lives in a local file.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -180,22 +181,45 @@ def known_inputs(client: Elasticsearch, index: str, hashes: dict[str, str],
     query = {"bool": {"should": [{"terms": {"origin.key": sorted(hashes)}}, {"terms": {"duplicates.inputs": keys}}]}}
     hits = scan_hits(client, index, query)
     unchanged, copies, owners = set(), set(), set()
-    for source in hits:
+    for hit in hits:
+        source = hit["_source"]
         key = source["origin"]["key"]
         owners.add(key)
-        if source.get("source_hash") == hashes.get(key) and source["lineage"]["pipeline_version"] == version:
+        if current(source, hashes, version):
             unchanged.add(key)
         recorded = set(source.get("duplicates", {}).get("inputs", []))
         copies |= {label for label, h in hashes.items() if input_key(label, h) in recorded}
+    drop_leftovers(client, [hit for hit in hits if hit["_source"]["origin"]["key"] in unchanged
+                            and not current(hit["_source"], hashes, version)])
     # a recorded copy that owns a document of its own (it said other text in between) must be decided again, so
     # that document is withdrawn
     return unchanged, copies - unchanged - owners
 
 
+def current(source: dict[str, Any], hashes: Mapping[str, str], version: str) -> bool:
+    """The input's document, built from the input as it is now by this pipeline version."""
+    key = source["origin"]["key"]
+    return source.get("source_hash") == hashes.get(key) and source["lineage"]["pipeline_version"] == version
+
+
+def drop_leftovers(client: Elasticsearch, leftovers: Sequence[dict[str, Any]]) -> None:
+    """Other documents of an input beside its current one: a write that did not finish (the process died between
+    writing a moved document to its new month and deleting the old copy, or between writing a new text and
+    deleting the old one). The input says only what its current document holds, so the others go, and any
+    later run repairs what a crash left."""
+    from flows.index.bulk import bulk_load
+
+    actions = [{"_op_type": "delete", "_index": hit["_index"], "_id": hit["_id"]} for hit in leftovers]
+    for item in bulk_load(client, actions):
+        if not item.ok:  # a read-only month: the next run tries again
+            logging.getLogger(__name__).warning("could not delete %s, left by a write that did not finish: %s",
+                                                item.doc_id, item.error)
+
+
 def scan_hits(client: Elasticsearch, index: str, query: dict[str, Any]) -> list[dict[str, Any]]:
     fields = ["origin.key", "source_hash", "lineage.pipeline_version", "duplicates.inputs"]
     response = client.search(index=index, size=10_000, source_includes=fields, query=query)
-    return [hit["_source"] for hit in response["hits"]["hits"]]
+    return list(response["hits"]["hits"])
 
 
 def origin_label(source: dict[str, Any]) -> str:

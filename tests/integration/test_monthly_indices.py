@@ -394,3 +394,31 @@ def test_a_new_pipeline_version_keeps_the_date_a_copy_gave(es: Elasticsearch, pr
     (doc,) = es.search(index=monthly, size=10)["hits"]["hits"]
     assert doc["_source"]["date"].startswith("2024-01-15") and doc["_source"]["date_source"] == "published"
     assert doc["_source"]["published_at"].startswith("2024-01-15")
+
+
+def test_a_move_cut_short_by_a_crash_is_repaired_by_the_next_run(es: Elasticsearch, prefect_harness: None,
+                                                                 monthly: str, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process that dies between writing the moved document and deleting its old copy leaves it in two months;
+    the input is unchanged since, so only the skip-known stage sees it: it drops the copy the input no longer
+    says, in the preflight (no flow) and in the flow alike."""
+    from flows.index import bulk, layout
+
+    feed = write_feed(tmp_path / "in", [record(0, DATES[0]), record(1, DATES[1])])
+    ingest(paths=[str(feed)], options=INLINE)
+    real_place = layout.place
+
+    def crash_before_the_deletes(client: Elasticsearch, actions: list[dict[str, object]]) -> layout.Placed:
+        placed = real_place(client, actions)
+        placed.moves = []  # what a kill -9 after the first bulk leaves
+        return placed
+
+    with monkeypatch.context() as patch:
+        patch.setattr(bulk, "place", crash_before_the_deletes)
+        write_feed(tmp_path / "in", [record(0, "2024-05-02T10:00:00Z"), record(1, DATES[1])])
+        ingest(paths=[str(feed)], options=INLINE)
+    es.indices.refresh(index=monthly)
+    assert es.count(index=monthly)["count"] == 3  # the article is in January and in May
+    assert cli.main(["run", str(feed)]) == 0  # the preflight: every input unchanged
+    assert placement(es, monthly)["https://news.example/0"] == f"{monthly}-v1-2024.05"
+    assert es.count(index=monthly)["count"] == 2
