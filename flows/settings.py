@@ -97,6 +97,10 @@ class Settings(BaseSettings):
     monthly_indices: bool = Field(default=False, validation_alias="NEWSINDEX_MONTHLY_INDICES", description=(
         "One article index per month of publication (else of first sight) behind the alias, for clusters that keep "
         "years of news; takes effect on a new alias or with `newsindex run --rebuild`."))
+    max_new_months: int = Field(default=24, ge=1, le=1200, validation_alias="NEWSINDEX_MAX_NEW_MONTHS", description=(
+        "Month indices one run may create (monthly layout): each is a shard or more on the cluster, so a feed of "
+        "dates spread over a century cannot exhaust the cluster's shard limit; the articles of months beyond it "
+        "are dead-lettered (month_index_refused) and the next run makes the next ones."))
     es_start_timeout: float = Field(default=180.0, gt=0, le=1800, validation_alias="NEWSINDEX_ES_START_TIMEOUT")
 
     @field_validator("es_node_settings")

@@ -46,12 +46,24 @@ class Layout:
 
 _layouts: dict[tuple[int, str], Layout] = {}
 _months: set[tuple[int, str, str]] = set()  # (client, month index, alias joined): made by this process
+DEFAULT_NEW_MONTHS = 24
+_budget = {"new months": DEFAULT_NEW_MONTHS, "made": 0}  # month indices a run may create, and how many it did
+
+
+class MonthBudgetSpent(RuntimeError):
+    """The run made as many month indices as it may (``NEWSINDEX_MAX_NEW_MONTHS``)."""
 
 
 def forget_layouts() -> None:
     """After setup, a rebuild's swap, or a dropped family, layouts are read again from the cluster."""
     _layouts.clear()
     _months.clear()
+
+
+def start_month_budget(new_months: int) -> None:
+    """At a run's start: each month index is a shard or more, which the whole cluster shares; a feed whose dates
+    spread over a century must not make 1,200 of them in one go."""
+    _budget.update({"new months": new_months, "made": 0})
 
 
 def rebuild_target(base: str) -> str:
@@ -107,6 +119,12 @@ def ensure_month(client: Elasticsearch, lay: Layout, month: str) -> str:
     key = (id(client), name, lay.joins or "")
     if key in _months:
         return name
+    family = lay.base.rpartition("-v")[0] or lay.base
+    if not client.indices.exists(index=f"{family}-v*-{month}", allow_no_indices=False):  # a rebuild's are not new
+        if _budget["made"] >= _budget["new months"]:
+            raise MonthBudgetSpent(f"this run made {_budget['made']} month indices already, the most it may "
+                                   f"(NEWSINDEX_MAX_NEW_MONTHS); the next run makes {name}")
+        _budget["made"] += 1
     try:
         client.indices.create(index=name)
     except BadRequestError as exc:
@@ -208,6 +226,9 @@ def place(client: Elasticsearch, actions: list[dict[str, Any]]) -> Placed:
                 target = ensure_month(client, lay, month_of({}))
         except ApiError as exc:
             placed.refused.append((action, f"month_index_refused: {exc.message}"))
+            continue
+        except MonthBudgetSpent as exc:
+            placed.refused.append((action, f"month_index_refused: {exc}"))
             continue
         if op == "delete":
             seen.discard(target)  # the action itself deletes it there

@@ -25,6 +25,7 @@ from flows.es.client import connect_checked
 from flows.es.setup import setup
 from flows.index import deadletters
 from flows.index.entity_registry import ensure_registry
+from flows.index.layout import start_month_budget
 from flows.ingest import lifecycle
 from flows.ingest.budget import ErrorBudget
 from flows.ingest.pipeline import Pipeline
@@ -158,6 +159,7 @@ def ingest(paths: list[str], options: IngestOptions | None = None) -> RunReport:
     settings = Settings()
     alias = settings.index
     client = connect_checked(settings)  # fails fast, before anything is recorded as done
+    start_month_budget(settings.max_new_months)
     setup(client, alias, upgrade=not options.rebuild, index_settings=settings.index_settings,
           monthly=settings.monthly_indices)
     deadletters.ensure_store(client, alias, settings.index_settings)

@@ -422,3 +422,22 @@ def test_a_move_cut_short_by_a_crash_is_repaired_by_the_next_run(es: Elasticsear
     assert cli.main(["run", str(feed)]) == 0  # the preflight: every input unchanged
     assert placement(es, monthly)["https://news.example/0"] == f"{monthly}-v1-2024.05"
     assert es.count(index=monthly)["count"] == 2
+
+
+def test_a_run_makes_at_most_its_budget_of_new_months(es: Elasticsearch, prefect_harness: None, monthly: str,
+                                                      tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each month is a shard or more of the whole cluster: a feed of dates spread over decades makes at most
+    NEWSINDEX_MAX_NEW_MONTHS month indices per run; the articles of the others wait as dead letters, and the next
+    run makes the next months. A rebuild's months are not new: the live version has them."""
+    dates = [f"{1950 + i}-03-10T10:00:00Z" for i in range(5)]
+    feed = write_feed(tmp_path / "in", [record(i, day) for i, day in enumerate(dates)])
+    monkeypatch.setenv("NEWSINDEX_MAX_NEW_MONTHS", "3")
+    first = ingest(paths=[str(feed)], options=INLINE)
+    assert first.accounted and first.indexed + first.dead_lettered == 5
+    assert set(first.dead_letter_reasons) == {"index/month_index_refused"}
+    assert len(es.indices.get_alias(name=monthly)) <= 3 + 1  # and this month's, which setup makes
+    second = ingest(paths=[str(feed)], options=INLINE)
+    third = ingest(paths=[str(feed)], options=INLINE)
+    assert third.accounted and third.dead_lettered == 0 and first.indexed + second.indexed + third.indexed == 5
+    rebuilt = ingest(paths=[str(feed)], options=IngestOptions(workers=0, rebuild=True))
+    assert (rebuilt.indexed, rebuilt.dead_lettered) == (5, 0)  # its five months exist in the old version
