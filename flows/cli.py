@@ -650,8 +650,7 @@ def elasticsearch_message(exc: Exception) -> str | None:
     if isinstance(exc, ApiError) and exc.error == "index_closed_exception":
         index = exc.body.get("error", {}).get("index") if isinstance(exc.body, dict) else None
         return (f"Elasticsearch: index {index or '(unnamed)'} is closed, and every search of the alias fails while it "
-                f"is: open it (POST {index or 'INDEX'}/_open), or take it out of the alias first to age it out. "
-                f"Documents written so far are kept.")
+                f"is: open it (POST {index or 'INDEX'}/_open), or take it out of the alias first to age it out.")
     if isinstance(exc, NotFoundError) and exc.error == "index_not_found_exception":
         reason = exc.body.get("error", {}).get("reason") if isinstance(exc.body, dict) else None
         return f"Elasticsearch: {reason or exc.message}: run `newsindex setup`, or check NEWSINDEX_INDEX."

@@ -17,6 +17,7 @@ month (after the new copy is written: a reader may see both for an instant, neve
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -52,6 +53,10 @@ _budget = {"new months": DEFAULT_NEW_MONTHS, "made": 0}  # month indices a run m
 
 class MonthBudgetSpent(RuntimeError):
     """The run made as many month indices as it may (``NEWSINDEX_MAX_NEW_MONTHS``)."""
+
+
+class MonthOutsideAlias(RuntimeError):
+    """The month's index exists outside the alias: someone took it out."""
 
 
 def forget_layouts() -> None:
@@ -130,10 +135,27 @@ def ensure_month(client: Elasticsearch, lay: Layout, month: str) -> str:
     except BadRequestError as exc:
         if exc.error != "resource_already_exists_exception":  # another partition made it first
             raise
+        if lay.joins:
+            refuse_aged_out(client, name, lay.joins)
     if lay.joins:
         client.indices.update_aliases(actions=[{"add": {"index": name, "alias": lay.joins}}])
     _months.add(key)
     return name
+
+
+JOIN_SECONDS = 600  # a month made this long ago and not behind the alias was taken out on purpose
+
+
+def refuse_aged_out(client: Elasticsearch, name: str, alias: str) -> None:
+    """A month that exists but is not behind the alias: made a moment ago by another partition (which adds it
+    too), or taken out by someone ageing it out, which a run must not undo by writing to it."""
+    if client.indices.exists_alias(name=alias, index=name):
+        return
+    made = client.indices.get_settings(index=name, name="index.creation_date", flat_settings=True)
+    created_ms = int(made[name]["settings"]["index.creation_date"])
+    if time.time() - created_ms / 1000 > JOIN_SECONDS:
+        raise MonthOutsideAlias(f"{name} exists but is not behind {alias} (taken out to age it out?): its articles "
+                                f"are not written; add it back to the alias (POST _aliases) to write to it")
 
 
 def get_docs(client: Elasticsearch, index: str, ids: Sequence[str], source_includes: Sequence[str] | None = None,
@@ -227,7 +249,7 @@ def place(client: Elasticsearch, actions: list[dict[str, Any]]) -> Placed:
         except ApiError as exc:
             placed.refused.append((action, f"month_index_refused: {exc.message}"))
             continue
-        except MonthBudgetSpent as exc:
+        except (MonthBudgetSpent, MonthOutsideAlias) as exc:
             placed.refused.append((action, f"month_index_refused: {exc}"))
             continue
         if op == "delete":

@@ -441,3 +441,21 @@ def test_a_run_makes_at_most_its_budget_of_new_months(es: Elasticsearch, prefect
     assert third.accounted and third.dead_lettered == 0 and first.indexed + second.indexed + third.indexed == 5
     rebuilt = ingest(paths=[str(feed)], options=IngestOptions(workers=0, rebuild=True))
     assert (rebuilt.indexed, rebuilt.dead_lettered) == (5, 0)  # its five months exist in the old version
+
+
+def test_a_month_taken_out_of_the_alias_stays_out(es: Elasticsearch, prefect_harness: None, monthly: str,
+                                                  tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ageing a month out starts by taking it out of the alias: a later run with an article of that month must not
+    put it back (its articles wait as dead letters, with the reason)."""
+    from flows.index import layout
+
+    feed = write_feed(tmp_path / "in", [record(0, DATES[0]), record(1, DATES[1])])
+    ingest(paths=[str(feed)], options=INLINE)
+    january = f"{monthly}-v1-2024.01"
+    es.indices.update_aliases(actions=[{"remove": {"index": january, "alias": monthly}}])
+    monkeypatch.setattr(layout, "JOIN_SECONDS", 0)  # taken out long after it was made
+    write_feed(tmp_path / "in", [record(0, "2024-01-20T10:00:00Z"), record(1, DATES[1])])
+    report = ingest(paths=[str(feed)], options=INLINE)
+    assert (report.indexed, report.dead_lettered, report.accounted) == (0, 1, True)
+    assert report.dead_letter_reasons == {"index/month_index_refused": 1}
+    assert january not in es.indices.get_alias(name=monthly)
