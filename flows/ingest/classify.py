@@ -89,6 +89,17 @@ class RunMemory:
     source_hashes: dict[str, str] = field(default_factory=dict)  # input label → hash of the input as read
     duplicates: dict[str, list[Copy]] = field(default_factory=dict)  # written doc id → its copies
     superseded: dict[str, list[str]] = field(default_factory=dict)  # later input → earlier owners of its URL
+    read_order: dict[str, int] = field(default_factory=dict)  # input label → its place in the run's reading
+
+    def note_read(self, hashes: Mapping[str, str]) -> None:
+        """Inputs as the run reads them, before any is skipped: a copy decided again at the end of the run (its
+        kept text changed) keeps its place, earlier than the input that owns its URL."""
+        self.source_hashes.update(hashes)
+        for label in hashes:
+            self.read_order.setdefault(label, len(self.read_order))
+
+    def read_later(self, label: str, than: str) -> bool:
+        return self.read_order.get(label, len(self.read_order)) > self.read_order.get(than, -1)
 
     def remember_duplicate(self, kept_id: str, article: CleanArticle | str) -> None:
         copy = Copy(article) if isinstance(article, str) else Copy.of(article)
@@ -302,11 +313,14 @@ def duplicate_of(kept: str, article: CleanArticle, memory: RunMemory) -> Decisio
     return Decision(article, kept, "duplicate")
 
 
-def later_version(article: CleanArticle, doc_id: str, memory: RunMemory) -> bool:
-    """Another input of this run owns ``doc_id`` (the same URL) with other text: this later one wins."""
+def other_version(article: CleanArticle, doc_id: str, memory: RunMemory) -> str | None:
+    """Another input of this run owns ``doc_id`` (the same URL) with other text: 'later' when this one comes
+    after it in read order (it wins), 'earlier' when before (a copy decided again at the end of the run)."""
     owner = memory.first_origin.get(doc_id)
-    return owner is not None and owner != article.origin.label() and \
-        memory.kept_by_hash.get(article.content_hash) is None
+    label = article.origin.label()
+    if owner is None or owner == label or memory.kept_by_hash.get(article.content_hash) is not None:
+        return None
+    return "later" if memory.read_later(label, owner) else "earlier"
 
 
 def classify(client: Elasticsearch, alias: str, articles: Sequence[CleanArticle], version: str,
@@ -319,13 +333,17 @@ def classify(client: Elasticsearch, alias: str, articles: Sequence[CleanArticle]
     same_text = ids_by_hash(client, alias, articles)
     decisions: list[Decision] = []
     for article, doc_id in zip(articles, ids, strict=True):
-        if later_version(article, doc_id, memory):
+        version_of_url = other_version(article, doc_id, memory)
+        if version_of_url == "later":
             supersede(decisions, doc_id, article, memory)
         kept_text = same_text.get(article.content_hash)
         if kept_text and kept_text[1] == article.origin.label():
             kept_text = None  # the input's own earlier document (it moved to another URL): replaced, not copied
-        decision = decide(article, doc_id, existing.get(doc_id), version, memory,
-                          kept_text[0] if kept_text else None)
+        if version_of_url == "earlier":  # the URL's text is the later input's: this one is a copy of it
+            decision = duplicate_of(doc_id, article, memory)
+        else:
+            decision = decide(article, doc_id, existing.get(doc_id), version, memory,
+                              kept_text[0] if kept_text else None)
         if decision.verdict != "unchanged":  # what this input produced before is outdated: it says other text now
             decision.replaces = [old for old in previous.get(article.origin.label(), []) if old != decision.doc_id]
         decisions.append(decision)

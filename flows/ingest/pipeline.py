@@ -138,7 +138,7 @@ class Pipeline:
         failures = [r for r in batch if isinstance(r, Failure)]
         skipped = [r.origin.label() for r in batch if isinstance(r, Skipped)]
         hashes = {raw.origin.label(): source_hash(raw) for raw in raws}
-        self.memory.source_hashes.update(hashes)
+        self.memory.note_read(hashes)
         unchanged, copies = skip_known(self.client, self.index, payload(hashes))
         known = {**dict.fromkeys(skipped, "skipped_by_filters"), **dict.fromkeys(copies, "duplicate"),
                  **dict.fromkeys(unchanged, "unchanged")}

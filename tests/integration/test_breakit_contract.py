@@ -318,3 +318,24 @@ def test_cli_takes_a_path_argument_that_is_not_utf8(es: Elasticsearch, alias_env
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(report.read_text())["indexed"] == 1
     assert hits(es, alias_env, "central library") == 1
+
+
+def test_the_owner_s_edit_wins_its_url_over_its_earlier_copies(es: Elasticsearch, prefect_harness: None,
+                                                               alias_env: str, tmp_path: Path) -> None:
+    """Three inputs give one URL three texts: the last read owns it, the others are its copies. When the owner is
+    edited, its copies are decided again (they were copies of the old text); they come earlier in read order, so
+    the edit must keep the URL, not hand it back to an earlier copy."""
+    first = jsonl(tmp_path / "1.jsonl", {"url": URL, "body": STORY})
+    jsonl(tmp_path / "2.jsonl", {"url": URL, "body": OTHER})
+    third = jsonl(tmp_path / "3.jsonl", {"url": URL, "body": THIRD})
+    run([tmp_path])
+    [doc] = docs(es, alias_env)
+    assert doc["origin"]["key"] == f"{display_path(third)}:1"
+    edited = THIRD + "\nUpdated: the ferry timetable was confirmed on Friday evening.\n"
+    jsonl(third, {"url": URL, "body": edited})
+    again = run([tmp_path])
+    assert (again.indexed, again.duplicate) == (1, 2), again.table()
+    [doc] = docs(es, alias_env)
+    assert doc["origin"]["key"] == f"{display_path(third)}:1" and "timetable was confirmed" in doc["body"]
+    assert hits(es, alias_env, "timetable was confirmed on Friday evening") == 1
+    assert f"{display_path(first)}:1" in doc["duplicates"]["paths"]
