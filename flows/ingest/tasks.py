@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -134,6 +135,8 @@ def index_batch(client: Elasticsearch, index: str, alias: str, decisions: list[D
                 result.withdrawn += 1
                 result.deleted.add(item.doc_id)
                 result.orphans += copies.get(item.doc_id, [])
+            elif not item.ok:  # a read-only index: the first run after it is writable again deletes it (skip-known)
+                logging.getLogger(__name__).warning("outdated document %s kept: %s", item.doc_id, item.error)
         elif item.op != "index":  # a lent URL given back: best effort, the next run tries again
             continue
         elif item.ok:

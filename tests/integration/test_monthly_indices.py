@@ -459,3 +459,24 @@ def test_a_month_taken_out_of_the_alias_stays_out(es: Elasticsearch, prefect_har
     assert (report.indexed, report.dead_lettered, report.accounted) == (0, 1, True)
     assert report.dead_letter_reasons == {"index/month_index_refused": 1}
     assert january not in es.indices.get_alias(name=monthly)
+
+
+def test_an_outdated_document_a_read_only_month_keeps_goes_once_the_month_is_writable(
+        es: Elasticsearch, prefect_harness: None, monthly: str, tmp_path: Path) -> None:
+    """A line that now gives another URL is a new document; the old one, in a month made read-only, cannot be
+    deleted then, and goes on the first run after the month is writable again (its input is unchanged by then)."""
+    feed = write_feed(tmp_path / "in", [record(0, DATES[0]), record(1, DATES[1])])
+    ingest(paths=[str(feed)], options=INLINE)
+    january = f"{monthly}-v1-2024.01"
+    es.indices.put_settings(index=january, settings={"index.blocks.write": True})
+    try:
+        moved = {**record(0, DATES[3]), "url": "https://news.example/moved"}  # written to May, a writable month
+        write_feed(tmp_path / "in", [moved, record(1, DATES[1])])
+        ingest(paths=[str(feed)], options=INLINE)
+        assert "https://news.example/0" in placement(es, monthly)  # the old one could not go
+    finally:
+        es.indices.put_settings(index=january, settings={"index.blocks.write": False})
+    again = ingest(paths=[str(feed)], options=INLINE)
+    assert again.accounted
+    where = placement(es, monthly)
+    assert "https://news.example/0" not in where and where["https://news.example/moved"] == f"{monthly}-v1-2024.05"
