@@ -69,16 +69,22 @@ def rebuild_month(client: Elasticsearch, alias: str, month: str) -> MonthRebuilt
     client.options(ignore_status=404).indices.delete(index=new)  # a copy an earlier attempt left half done
     create_index(client, new)
     client.indices.refresh(index=old)
-    hits = scan(client, index=old, query={"query": {"match_all": {}}}, preserve_order=False)
-    while chunk := list(islice(hits, COPY_CHUNK)):
-        actions = [{"_op_type": "index", "_index": new, "_id": hit["_id"], "_source": hit["_source"]}
-                   for hit in chunk]
-        failed = [item for item in bulk_load(client, actions) if not item.ok]
-        if failed:
-            raise MonthRebuildError(f"{len(failed)} documents of {month} could not be copied into {new} "
-                                    f"({failed[0].error}); the alias still holds {', '.join(old)}")
+    seen: set[str] = set()
+    twice = 0  # a document in two versions of the month (a move cut short): the newest version's copy is kept
+    for name in sorted(old, key=lambda index: version_number(version_of(index)), reverse=True):
+        hits = scan(client, index=name, query={"query": {"match_all": {}}}, preserve_order=False)
+        while chunk := list(islice(hits, COPY_CHUNK)):
+            fresh = [hit for hit in chunk if hit["_id"] not in seen]
+            twice += len(chunk) - len(fresh)
+            seen.update(hit["_id"] for hit in fresh)
+            actions = [{"_op_type": "index", "_index": new, "_id": hit["_id"], "_source": hit["_source"]}
+                       for hit in fresh]
+            failed = [item for item in bulk_load(client, actions) if not item.ok]
+            if failed:
+                raise MonthRebuildError(f"{len(failed)} documents of {month} could not be copied into {new} "
+                                        f"({failed[0].error}); the alias still holds {', '.join(old)}")
     client.indices.refresh(index=[new, *old])
-    expected, copied = client.count(index=old)["count"], client.count(index=new)["count"]
+    expected, copied = client.count(index=old)["count"] - twice, client.count(index=new)["count"]
     if copied != expected:
         raise MonthRebuildError(f"{new} holds {copied} documents where {', '.join(old)} hold {expected} (written "
                                 f"meanwhile?): the alias still holds the old month; run the rebuild again")

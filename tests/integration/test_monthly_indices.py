@@ -480,3 +480,21 @@ def test_an_outdated_document_a_read_only_month_keeps_goes_once_the_month_is_wri
     assert again.accounted
     where = placement(es, monthly)
     assert "https://news.example/0" not in where and where["https://news.example/moved"] == f"{monthly}-v1-2024.05"
+
+
+def test_a_month_rebuild_copies_once_a_document_held_in_two_versions(es: Elasticsearch, prefect_harness: None,
+                                                                    monthly: str, tmp_path: Path) -> None:
+    """A move cut short can leave one article in two versions of its month: the rebuild copies the newest
+    version's, once (it used to fail on every attempt, "written meanwhile?")."""
+    from flows.index.month_rebuild import rebuild_month
+
+    ingest(paths=[str(write_feed(tmp_path / "in", [record(0, DATES[0])]))], options=INLINE)
+    doc_id, old, source = held_document(es, monthly)
+    newer = f"{monthly}-v2-2024.01"
+    es.indices.create(index=newer, aliases={monthly: {}})
+    es.index(index=newer, id=doc_id, document={**source, "title": "The newer copy"}, refresh=True)
+    done = rebuild_month(es, monthly, "2024.01")
+    assert done.documents == 1 and set(done.old) == {old, newer}
+    es.indices.refresh(index=monthly)
+    hits = es.search(index=monthly, query={"ids": {"values": [doc_id]}})["hits"]["hits"]
+    assert len(hits) == 1 and hits[0]["_source"]["title"] == "The newer copy"
