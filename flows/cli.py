@@ -128,7 +128,22 @@ def failed_before_the_flow(args: argparse.Namespace, settings: Settings, exc: Ex
         write_report(report, args.report)
 
 
+def writable_report(path: str | None) -> None:
+    """The report is written after the run: a path it cannot be written to is said before any work is done."""
+    if not path:
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise IsADirectoryError(21, "Is a directory", path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise FileNotFoundError(2, "No such file or directory", str(folder))
+    if not os.access(target if target.exists() else folder, os.W_OK):
+        raise PermissionError(13, "Permission denied", path)
+
+
 def run_paths(args: argparse.Namespace, settings: Settings) -> int:
+    writable_report(args.report)
     if args.paths and not (args.rebuild or args.retry_deadletters):
         done = run_preflight(args, settings)
         if done is not None:

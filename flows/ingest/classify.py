@@ -200,8 +200,10 @@ def known_inputs(client: Elasticsearch, index: str, hashes: dict[str, str],
             unchanged.add(key)
         recorded = set(source.get("duplicates", {}).get("inputs", []))
         copies |= {label for label, h in hashes.items() if input_key(label, h) in recorded}
+    # A leftover that holds recorded copies is their only text: it stays (deleting it would lose them).
     drop_leftovers(client, [hit for hit in hits if hit["_source"]["origin"]["key"] in unchanged
-                            and not current(hit["_source"], hashes, version)])
+                            and not current(hit["_source"], hashes, version)
+                            and not hit["_source"].get("duplicates", {}).get("inputs")])
     # a recorded copy that owns a document of its own (it said other text in between) must be decided again, so
     # that document is withdrawn
     return unchanged, copies - unchanged - owners
@@ -225,6 +227,8 @@ def drop_leftovers(client: Elasticsearch, leftovers: Sequence[dict[str, Any]]) -
         if not item.ok:  # a read-only month: the next run tries again
             logging.getLogger(__name__).warning("could not delete %s, left by a write that did not finish: %s",
                                                 item.doc_id, item.error)
+    if actions:  # searches must not find them while the run (or no run: all unchanged) goes on
+        client.indices.refresh(index=sorted({hit["_index"] for hit in leftovers}))
 
 
 def scan_hits(client: Elasticsearch, index: str, query: dict[str, Any]) -> list[dict[str, Any]]:
@@ -257,7 +261,8 @@ def decide(article: CleanArticle, doc_id: str, existing: dict[str, Any] | None, 
     if same_text and same_version and same_input(existing, memory.source_hashes.get(label)):
         return Decision(article, doc_id, "unchanged")
     if same_text:
-        article = given_by_copies(article, existing)
+        if same_input(existing, memory.source_hashes.get(label)):  # what the document holds beyond the input's
+            article = given_by_copies(article, existing)  # own is then what its copies gave
         decision = enrich(article, doc_id, memory, carried={k: existing[k] for k in CARRIED_FIELDS if k in existing})
         decision.first_seen_at = first_seen(existing)
         return decision
@@ -270,10 +275,11 @@ def decide(article: CleanArticle, doc_id: str, existing: dict[str, Any] | None, 
 
 
 def given_by_copies(article: CleanArticle, existing: dict[str, Any]) -> CleanArticle:
-    """The same text enriched again (a new pipeline version, new metadata of its own input) keeps what its
-    recorded copies gave the document where its own input says nothing: the copies are unchanged, so no later run
-    would give it back, and a publication date lost would change the document's date (and, by month, its index).
-    The date is the article's before enrichment, so its date mentions are resolved against it."""
+    """The same input enriched again (a new pipeline version) keeps what its recorded copies gave the document
+    where the input says nothing: the copies are unchanged, so no later run would give it back, and a publication
+    date lost would change the document's date (and, by month, its index). Only for an input whose bytes did not
+    change: one that dropped a value of its own must not get it back. The date is the article's before
+    enrichment, so its date mentions are resolved against it."""
     if not existing.get("duplicates", {}).get("paths"):
         return article
     update: dict[str, Any] = {name: existing[name] for name in ("url", "source", "title")

@@ -339,3 +339,35 @@ def test_the_owner_s_edit_wins_its_url_over_its_earlier_copies(es: Elasticsearch
     assert doc["origin"]["key"] == f"{display_path(third)}:1" and "timetable was confirmed" in doc["body"]
     assert hits(es, alias_env, "timetable was confirmed on Friday evening") == 1
     assert f"{display_path(first)}:1" in doc["duplicates"]["paths"]
+
+
+def test_a_leftover_that_holds_a_copy_s_text_is_not_repaired_away(es: Elasticsearch, prefect_harness: None,
+                                                                  alias_env: str, tmp_path: Path) -> None:
+    """The skip-known repair deletes an input's documents beside its current one (a rewrite cut short); one that
+    holds a recorded copy's text is that copy's only text, and stays."""
+    a = jsonl(tmp_path / "a.jsonl", {"body": STORY})
+    jsonl(tmp_path / "b.jsonl", {"body": STORY})  # a copy of a's text
+    run([tmp_path])
+    es.indices.refresh(index=alias_env)
+    [old] = es.search(index=alias_env, size=10)["hits"]["hits"]
+    jsonl(a, {"body": OTHER})
+    run([tmp_path])  # a's new text, and b's text kept under b
+    es.index(index=old["_index"], id=old["_id"], document=old["_source"], refresh=True)  # as a crash leaves it
+    again = run([tmp_path])
+    assert again.accounted
+    assert hits(es, alias_env, "ending two years of debate") >= 1  # b's text (STORY) is still searchable
+    assert hits(es, alias_env, "central library will stay open") == 1
+
+
+def test_metadata_an_input_drops_does_not_come_back_from_its_document(es: Elasticsearch, prefect_harness: None,
+                                                                      alias_env: str, tmp_path: Path) -> None:
+    """What the copies gave is kept on a re-enrichment of the same input; an input that itself drops its source,
+    authors and date must not get them back because the document has a copy."""
+    a = jsonl(tmp_path / "a.jsonl", {"url": URL, "body": STORY, "source": "Harbour News", "authors": ["Ann Author"],
+                                     "published_at": "2024-03-05T10:00:00Z"})
+    jsonl(tmp_path / "b.jsonl", {"url": URL2, "body": STORY})  # the same text, no metadata: a copy
+    run([tmp_path])
+    jsonl(a, {"url": URL, "body": STORY})
+    run([tmp_path])
+    [doc] = docs(es, alias_env)
+    assert (doc["source"], doc["authors"], doc["published_at"]) == (None, [], None)

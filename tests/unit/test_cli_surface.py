@@ -105,3 +105,13 @@ def test_the_readme_settings_table_lists_every_setting() -> None:
     listed = readme_settings()
     assert aliases <= listed, f"settings missing from the README: {sorted(aliases - listed)}"
     assert read - SET_NOT_READ <= listed, f"variables missing from the README: {sorted(read - SET_NOT_READ - listed)}"
+
+
+@pytest.mark.parametrize("report", ["/nonexistent/folder/report.json", "/"])
+def test_a_report_path_that_cannot_be_written_is_said_before_any_work(
+        report: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from flows.cli import main
+
+    assert main(["run", "seeds", "--report", report]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("newsindex: ") and "Traceback" not in err
