@@ -90,6 +90,7 @@ class RunMemory:
     duplicates: dict[str, list[Copy]] = field(default_factory=dict)  # written doc id → its copies
     superseded: dict[str, list[str]] = field(default_factory=dict)  # later input → earlier owners of its URL
     read_order: dict[str, int] = field(default_factory=dict)  # input label → its place in the run's reading
+    text_of: dict[str, str] = field(default_factory=dict)  # input label → content hash of its text this run
 
     def note_read(self, hashes: Mapping[str, str]) -> None:
         """Inputs as the run reads them, before any is skipped: a copy decided again at the end of the run (its
@@ -254,8 +255,13 @@ def decide(article: CleanArticle, doc_id: str, existing: dict[str, Any] | None, 
         return enrich(article, doc_id, memory)
     owner = origin_label(existing)
     if owner != label and existing.get("content_hash") == article.content_hash:
-        memory.first_origin[doc_id] = owner
-        return duplicate_of(doc_id, article, memory)
+        if memory.text_of.get(owner, article.content_hash) == article.content_hash:
+            memory.first_origin[doc_id] = owner  # its owner (not read yet, or saying it still) keeps it
+            return duplicate_of(doc_id, article, memory)
+        # Its owner says other text now (a line moved down a feed): this input is the text's owner.
+        decision = enrich(article, doc_id, memory, carried={k: existing[k] for k in CARRIED_FIELDS if k in existing})
+        decision.first_seen_at = first_seen(existing)
+        return decision
     same_text = existing.get("content_hash") == article.content_hash
     same_version = existing.get("lineage", {}).get("pipeline_version") == version
     if same_text and same_version and same_input(existing, memory.source_hashes.get(label)):
@@ -338,6 +344,8 @@ def classify(client: Elasticsearch, alias: str, articles: Sequence[CleanArticle]
     previous = ids_by_origin(client, alias, articles)
     same_text = ids_by_hash(client, alias, articles)
     decisions: list[Decision] = []
+    for article in articles:
+        memory.text_of[article.origin.label()] = article.content_hash
     for article, doc_id in zip(articles, ids, strict=True):
         version_of_url = other_version(article, doc_id, memory)
         if version_of_url == "later":
@@ -353,6 +361,9 @@ def classify(client: Elasticsearch, alias: str, articles: Sequence[CleanArticle]
         if decision.verdict != "unchanged":  # what this input produced before is outdated: it says other text now
             decision.replaces = [old for old in previous.get(article.origin.label(), []) if old != decision.doc_id]
         decisions.append(decision)
+    rewritten = {d.doc_id for d in decisions if d.verdict == "enrich"}
+    for decision in decisions:  # a document another input of the batch now writes (texts swapped) is not outdated
+        decision.replaces = [old for old in decision.replaces if old not in rewritten]
     if history is not None:
         carry_first_seen(client, history, decisions)
     return decisions

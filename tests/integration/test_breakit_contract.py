@@ -371,3 +371,20 @@ def test_metadata_an_input_drops_does_not_come_back_from_its_document(es: Elasti
     run([tmp_path])
     [doc] = docs(es, alias_env)
     assert (doc["source"], doc["authors"], doc["published_at"]) == (None, [], None)
+
+
+def test_a_line_inserted_at_the_top_of_a_feed_whose_lines_share_a_url(es: Elasticsearch, prefect_harness: None,
+                                                                     alias_env: str, tmp_path: Path) -> None:
+    """Every line's label moves down one: the line that now says the URL's indexed text owns it, the other is its
+    copy, and the run accounts for every input."""
+    feed = tmp_path / "f.jsonl"
+    jsonl(feed, {"url": URL, "body": STORY}, {"url": URL, "body": OTHER})
+    run([tmp_path])
+    jsonl(feed, {"url": URL2, "body": THIRD}, {"url": URL, "body": STORY}, {"url": URL, "body": OTHER})
+    report = run([tmp_path])  # asserts that it accounts for every input
+    assert (report.indexed, report.duplicate) == (2, 1), report.table()
+    by_url = {doc["url"]: doc for doc in docs(es, alias_env)}
+    assert by_url[URL]["origin"]["key"] == f"{display_path(feed)}:3" and "central library" in by_url[URL]["body"]
+    assert f"{display_path(feed)}:2" in by_url[URL]["duplicates"]["paths"]
+    again = run([tmp_path])
+    assert (again.indexed, again.unchanged, again.duplicate) == (0, 2, 1), again.table()
