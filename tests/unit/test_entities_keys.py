@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from transforms.enrich.entities_keys import display_name, entity_key
-from transforms.enrich.entities_titles import is_title_word
+from transforms.enrich.entities_titles import QUALIFIERS, is_abbreviated_honorific, is_title_word
 from transforms.models import EntityType
 
 QUICK = settings(max_examples=200, deadline=None)
@@ -100,6 +100,9 @@ def test_key_ignores_possessives_and_leading_articles(name: str, etype: EntityTy
 @QUICK
 @given(name=names, title=st.sampled_from(["Mr", "Mrs.", "Dr", "President", "Prime Minister", "Sir", "Gen."]))
 def test_person_key_ignores_titles(name: str, title: str) -> None:
+    # A role takes qualifiers after it ("Secretary of State"), so a name that starts with one after a role
+    # ("President Supreme Aa") is ambiguous on its face; after an honorific ("Mr Eu Aa") it is the name.
+    assume(is_abbreviated_honorific(title) or name.split()[0].lower() not in QUALIFIERS)
     assert entity_key(f"{title} {name}", "person") == entity_key(name, "person")
 
 

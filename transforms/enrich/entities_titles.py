@@ -35,7 +35,7 @@ _CAPITALISED_ONLY = frozenset(
      "cardinal", "marshal", "officer", "director", "leader", "manager", "coach", "count", "earl", "duke"}
 )  # fmt: skip
 # Words that qualify a title but are not one on their own: "Defense" in "Defense Secretary".
-_QUALIFIERS = frozenset(
+QUALIFIERS = frozenset(
     {"vice", "deputy", "acting", "former", "interim", "foreign", "defense", "defence", "state", "home",
      "interior", "finance", "health", "justice", "trade", "energy", "economy", "education", "treasury",
      "army", "navy", "air", "force", "marine", "first", "executive", "senior", "prime", "supreme", "crown",
@@ -60,9 +60,19 @@ def is_title_word(word: str) -> bool:
     if is_abbreviated_honorific(word):
         return True
     parts = [part.strip(".").lower() for part in word.split("-")]
-    if not any(part in _TITLES for part in parts) or not all(p in _TITLES or p in _QUALIFIERS for p in parts):
+    if not any(part in _TITLES for part in parts) or not all(p in _TITLES or p in QUALIFIERS for p in parts):
         return False
     return word[:1].isupper() or not any(part in _CAPITALISED_ONLY for part in parts)
+
+
+def _title_ahead(words: list[re.Match[str]], index: int) -> bool:
+    """A title word comes after the qualifiers from ``index`` on ("Vice" in "Mr Vice President")."""
+    for match in words[index:-1]:
+        if is_title_word(match.group()):
+            return True
+        if match.group().lower() not in QUALIFIERS:
+            return False
+    return False
 
 
 def strip_title_run(surface: str, *, abbreviations_only: bool) -> int:
@@ -70,15 +80,16 @@ def strip_title_run(surface: str, *, abbreviations_only: bool) -> int:
     run or nothing capitalised would be left. ``abbreviations_only`` accepts only "Mr."-style
     honorifics, for spans the model did not call a person, where "General" may start "General Motors"."""
     words = list(_WORD.finditer(surface))
-    index, saw_title = 0, False
+    index, saw_title, after_honorific = 0, False, False
     while index < len(words) - 1:
         word = words[index].group()
         if abbreviations_only and not is_abbreviated_honorific(word):
             break
         if is_title_word(word):
-            saw_title = True
-        elif word.lower() not in _QUALIFIERS:
-            break
+            saw_title, after_honorific = True, is_abbreviated_honorific(word)
+        elif word.lower() not in QUALIFIERS or (after_honorific and not _title_ahead(words, index)):
+            break  # a name follows an honorific ("Mr Eu Aa") unless a role does ("Mr Vice President"); a role
+            # takes qualifiers after it ("Secretary of State")
         index += 1
     if not saw_title or not words[index].group()[:1].isupper():
         return 0
