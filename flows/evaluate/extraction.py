@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from flows.evaluate.folds import DEFAULT_FOLDS, format_folds, per_fold, summary
+from flows.evaluate.folds import DEFAULT_FOLDS, format_folds, per_fold, split, summary
 from transforms.clean.article import clean_article
 from transforms.errors import RejectedArticle
 from transforms.models import Origin, RawArticle
@@ -203,6 +203,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nF1 per fold ({args.folds} folds by a hash of the page id)")
     print("\n".join(format_folds(f"{name:<18}", (ours if name == "newsindex" else peers[name]).f1, figures)
                     for name, figures in folds.items()))  # fmt: skip
+    by_fold = [score({key: truth[key] for key in part}, predicted, False) for part in split(sorted(truth), args.folds)
+               if part]
+    print("newsindex F1 / P / R per fold: " + " | ".join(f"{s.f1:.3f} / {s.precision:.3f} / {s.recall:.3f}"
+                                                          for s in by_fold))
     result = {"newsindex": asdict(ours), "peers": {name: asdict(s) for name, s in peers.items()},
               "folds": {name: summary(figures, args.folds) for name, figures in folds.items()}}  # fmt: skip
     print(json.dumps(result, sort_keys=True))

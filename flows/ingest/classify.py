@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from elasticsearch import Elasticsearch
 
+from flows.index.bulk import bulk_load
 from flows.index.layout import get_docs
 from transforms.dedup.identity import article_id
 from transforms.models import CleanArticle
@@ -47,11 +48,16 @@ class Decision:
 
 def first_seen(existing: dict[str, Any]) -> datetime | None:
     """Documents written before ``first_seen_at`` existed were first seen no later than their ``ingested_at``."""
-    value = existing.get("first_seen_at") or existing.get("ingested_at")
+    return stamp(existing.get("first_seen_at") or existing.get("ingested_at"))
+
+
+def stamp(value: object) -> datetime | None:
+    """A time a document holds (ISO 8601, maybe with "Z"); naive ones are UTC, as the pipeline writes them."""
     try:
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else None
+        when = datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else None
     except ValueError:
         return None
+    return when if when is None or when.tzinfo else when.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -221,8 +227,6 @@ def drop_leftovers(client: Elasticsearch, leftovers: Sequence[dict[str, Any]]) -
     writing a moved document to its new month and deleting the old copy, or between writing a new text and
     deleting the old one). The input says only what its current document holds, so the others go, and any
     later run repairs what a crash left."""
-    from flows.index.bulk import bulk_load
-
     actions = [{"_op_type": "delete", "_index": hit["_index"], "_id": hit["_id"]} for hit in leftovers]
     for item in bulk_load(client, actions):
         if not item.ok:  # a read-only month: the next run tries again
@@ -259,9 +263,7 @@ def decide(article: CleanArticle, doc_id: str, existing: dict[str, Any] | None, 
             memory.first_origin[doc_id] = owner  # its owner (not read yet, or saying it still) keeps it
             return duplicate_of(doc_id, article, memory)
         # Its owner says other text now (a line moved down a feed): this input is the text's owner.
-        decision = enrich(article, doc_id, memory, carried={k: existing[k] for k in CARRIED_FIELDS if k in existing})
-        decision.first_seen_at = first_seen(existing)
-        return decision
+        return rewrite(article, doc_id, memory, existing)
     same_text = existing.get("content_hash") == article.content_hash
     same_version = existing.get("lineage", {}).get("pipeline_version") == version
     if same_text and same_version and same_input(existing, memory.source_hashes.get(label)):
@@ -269,14 +271,19 @@ def decide(article: CleanArticle, doc_id: str, existing: dict[str, Any] | None, 
     if same_text:
         if same_input(existing, memory.source_hashes.get(label)):  # what the document holds beyond the input's
             article = given_by_copies(article, existing)  # own is then what its copies gave
-        decision = enrich(article, doc_id, memory, carried={k: existing[k] for k in CARRIED_FIELDS if k in existing})
-        decision.first_seen_at = first_seen(existing)
-        return decision
+        return rewrite(article, doc_id, memory, existing)
     decision = enrich(article, doc_id, memory)  # other text: the document's copies are copies of it no more
     decision.first_seen_at = first_seen(existing)
     decision.orphans = list(existing.get("duplicates", {}).get("paths", []))
     if owner and owner != label and existing.get("source_hash"):
         decision.supersedes = (owner, str(existing["source_hash"]))
+    return decision
+
+
+def rewrite(article: CleanArticle, doc_id: str, memory: RunMemory, existing: dict[str, Any]) -> Decision:
+    """The same document written again: what other inputs recorded on it, and when it was first seen, stay."""
+    decision = enrich(article, doc_id, memory, carried={k: existing[k] for k in CARRIED_FIELDS if k in existing})
+    decision.first_seen_at = first_seen(existing)
     return decision
 
 
@@ -292,15 +299,10 @@ def given_by_copies(article: CleanArticle, existing: dict[str, Any]) -> CleanArt
                               if not getattr(article, name) and isinstance(existing.get(name), str) and existing[name]}
     if not article.authors and isinstance(existing.get("authors"), list) and existing["authors"]:
         update["authors"] = [str(author) for author in existing["authors"]]
-    if article.published_at is None and existing.get("published_at"):
-        try:
-            when = datetime.fromisoformat(str(existing["published_at"]).replace("Z", "+00:00"))
-        except ValueError:
-            when = None
-        if when is not None:
-            when = when if when.tzinfo else when.replace(tzinfo=UTC)
-            update.update(published_at=when, published_on=when.date(),
-                          published_at_source=existing.get("published_at_source"))
+    when = stamp(existing.get("published_at")) if article.published_at is None else None
+    if when is not None:
+        update.update(published_at=when, published_on=when.date(),
+                      published_at_source=existing.get("published_at_source"))
     return article.model_copy(update=update) if update else article
 
 

@@ -11,7 +11,7 @@ from elasticsearch import Elasticsearch
 
 from flows.index.document import to_document
 from flows.index.layout import get_docs, layout, month_of
-from flows.ingest.classify import Copy, Decision, RunMemory, input_key
+from flows.ingest.classify import COPY_GIVEN, Copy, Decision, RunMemory, input_key
 from transforms.models import EnrichedArticle, Origin
 
 
@@ -38,7 +38,7 @@ def index_actions(
     return actions, origins
 
 
-MERGED_FIELDS = ["duplicates", "url", "source", "published_at", "published_at_source", "authors", "title"]
+MERGED_FIELDS = ["duplicates", *COPY_GIVEN]
 
 
 def duplicate_updates(client: Elasticsearch, alias: str, memory: RunMemory) -> list[dict[str, Any]]:

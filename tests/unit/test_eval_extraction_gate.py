@@ -38,7 +38,10 @@ def test_fixture_matches_its_digest() -> None:
 @pytest.mark.timeout(60)
 def test_extraction_quality_does_not_regress(capsys: pytest.CaptureFixture[str]) -> None:
     assert extraction.main([str(FIXTURE)]) == 0
-    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["newsindex"]
+    lines = capsys.readouterr().out.strip().splitlines()
+    result = json.loads(lines[-1])["newsindex"]
+    per_fold = next(line for line in lines if line.startswith("newsindex F1 / P / R per fold: "))
+    assert per_fold.count("|") + 1 == len(json.loads(lines[-1])["folds"]["newsindex"]["per_fold"])
     assert result["documents"] == len(_digests()) - 1
     assert result["f1"] >= MIN_F1
     assert result["precision"] >= MIN_PRECISION
